@@ -21,8 +21,12 @@
 #include "argo_types.h"
 #include "xen_argo.h"
 
-/* Smallest and largest message space (len) Xen accepts for a ring. */
-#define ARGO_RING_LEN_MIN	(XEN_ARGO_MSG_HDR_SIZE + XEN_ARGO_MSG_SLOT_SIZE)
+/*
+ * Smallest and largest message space (len) Xen accepts for a ring: Xen's
+ * register_ring wants room for a header, one payload slot and the slot that
+ * always stays free (48 bytes), else -EINVAL.
+ */
+#define ARGO_RING_LEN_MIN	(XEN_ARGO_MSG_HDR_SIZE + 2 * XEN_ARGO_MSG_SLOT_SIZE)
 #define ARGO_RING_LEN_MAX	(XEN_ARGO_MAX_RING_SIZE - XEN_ARGO_RING_HDR_SIZE)
 
 /* A message found by argo_ring_peek(). */
