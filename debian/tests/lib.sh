@@ -56,3 +56,19 @@ wait_for() {
 	done
 	return 1
 }
+
+# bg_peer NAME CMD: start shell command CMD in the guest in the background;
+# output in /tmp/argo-t-NAME.{out,err}, its exit status in
+# /tmp/argo-t-NAME.rc when it ends, its pid in /tmp/argo-t-NAME.pid.
+bg_peer() {
+	bn=$1; shift
+	on_peer sh -c "setsid sh -c '$*; echo \$? >/tmp/argo-t-$bn.rc' \
+		</dev/null >/tmp/argo-t-$bn.out 2>/tmp/argo-t-$bn.err & echo \$! >/tmp/argo-t-$bn.pid"
+}
+peer_done() { on_peer test -s "/tmp/argo-t-$1.rc"; }
+# Stop what bg_peer started and remove the guest's temporary files.
+cleanup_peer() {
+	[ -n "${peer:-}" ] || return 0
+	on_peer sh -c 'for p in /tmp/argo-t-*.pid; do [ -f "$p" ] && kill -- -"$(cat "$p")" "$(cat "$p")"; done; rm -rf /tmp/argo-t-*' >/dev/null 2>&1
+	return 0
+}
