@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * admin.h - debugfs listing /sys/kernel/debug/argo/{rings,sockets,counters}.
+ * The debugfs listing /sys/kernel/debug/argo/{rings,sockets,counters}.
  */
 #ifndef ARGO_ADMIN_H
 #define ARGO_ADMIN_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * compat.h - every difference between the kernels argo.ko builds for
+ * Every difference between the kernels argo.ko builds for
  * (Debian 12's 6.1, trixie's 6.12, sid's 7.x).  Force-included by Kbuild
  * before each file, so the rest of the module never tests versions.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dgram.h - datagram sockets (dgram.c): argo_dgram_ops is declared in sock.h.
+ * Datagram sockets (dgram.c): argo_dgram_ops is declared in sock.h.
  */
 #ifndef ARGO_DGRAM_H
 #define ARGO_DGRAM_H

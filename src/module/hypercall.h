@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * hypercall.h - the argo_op hypercall, its operations and error meanings.
+ * The argo_op hypercall, its operations and error meanings.
  *
  * The only file that traps into Xen.  Every result is normalised to an int
  * errno (Xen 4.17 returns some errors zero-extended from 32 bits).
@@ -12,7 +12,7 @@
 #include "xen_argo.h"
 
 int argo_hc_register_ring(const struct xen_argo_register_ring *reg,
-			  const xen_argo_gfn_t *gfns, u32 npages, bool fail_exist);
+			  const u64 *gfns, u32 npages, bool fail_exist);
 int argo_hc_unregister_ring(u32 aport, u16 partner);
 int argo_hc_sendv(const struct xen_argo_send_addr *addr,
 		  const struct xen_argo_iov *iovs, unsigned int niov,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ring.h - pure logic of an Argo receive ring (ring.c).
+ * Pure logic of an Argo receive ring (ring.c).
  *
  * No allocation, locking, sleeping or hypercalls: the caller (ringtab.c in
  * the kernel, tests/unit in userspace) owns the memory and serialises all

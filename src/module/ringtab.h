@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ringtab.h - the domain's registered Argo rings, the VIRQ and sending.
+ * The domain's registered Argo rings, the VIRQ and sending.
  *
  * Who calls what
  * - An owner (a datagram socket, a stream listener, a stream client ring)
@@ -83,7 +83,7 @@ struct argo_ring {
 
 	/* Private to ringtab.c. */
 	u32 npages;
-	xen_argo_gfn_t *gfns;
+	u64 *gfns;			/* frame numbers given to Xen */
 	bool registered;		/* under argo_rings_lock */
 	bool dead;			/* under cb_sem (write) */
 	struct list_head node;		/* table, under argo_rings_lock */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sock.h - an Argo socket: one open() of /dev/argo_dgram or /dev/argo_stream
+ * An Argo socket: one open() of /dev/argo_dgram or /dev/argo_stream
  * (or a file made by ACCEPT), kept in file->private_data.
  *
  * dev.c owns the file: it copies and validates ioctl arguments, turns

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * stream_stub.c - stand-in for stream.c until the stream sockets exist:
+ * Stand-in for stream.c until the stream sockets exist:
  * opening /dev/argo_stream fails with -EOPNOTSUPP.  Kbuild drops this file
  * as soon as stream.c is present.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * xen_argo.h - the Argo hypercall ABI of Xen (public/argo.h), restated for
+ * The Argo hypercall ABI of Xen (public/argo.h), restated for
  * argo.ko with the kernel's integer types.
  *
  * The layouts, numbers and flag values are those of Xen's public interface
@@ -27,26 +27,21 @@
 #define XEN_ARGO_REGISTER_FLAG_FAIL_EXIST	0x1
 
 #define XEN_ARGO_DOMID_ANY		0x7FF4U	/* DOMID_INVALID */
+#define XEN_DOMID_FIRST_RESERVED	0x7FF0U	/* no ordinary domain at or above */
 #define XEN_ARGO_MAX_RING_SIZE		0x1000000U
 #define XEN_ARGO_MAXIOV			8U
 #define XEN_ARGO_MSG_SLOT_SIZE		0x10U
 #define XEN_ARGO_ROUNDUP(a)		(((a) + 0xfU) & ~0xfU)
 
-/* Frame numbers handed to register_ring are 64-bit in every ABI. */
-typedef u64 xen_argo_gfn_t;
+/* Xen's errno for "hypercall not implemented" (Xen built without Argo). */
+#define XEN_ENOSYS			38
 
 /*
- * Xen's xen_argo_addr_t; the uapi header (uapi/linux/argo.h) defines the
- * same layout for userspace and skips its copy when this guard is set.
+ * xen_argo_addr_t {u32 aport; u16 domain_id; u16 pad;} is part of the
+ * userspace ABI too: it is defined once, in the uapi header.  Frame numbers
+ * handed to register_ring are u64 in every ABI.
  */
-#define __XEN_PUBLIC_ARGO_H__
-#ifndef _UAPI_LINUX_ARGO_H
-typedef struct xen_argo_addr {
-	u32 aport;
-	u16 domain_id;
-	u16 pad;
-} xen_argo_addr_t;
-#endif
+#include "uapi/linux/argo.h"
 
 /* One element of sendv's iov array (arg2); iov_hnd is a guest virtual address. */
 struct xen_argo_iov {
@@ -73,7 +68,7 @@ struct xen_argo_ring {
 	u8 ring[];
 };
 
-/* register_ring arg1; arg2 = array of xen_argo_gfn_t, arg3 = page count. */
+/* register_ring arg1; arg2 = array of u64 frame numbers, arg3 = count. */
 struct xen_argo_register_ring {
 	u32 aport;
 	u16 partner_id;
@@ -89,12 +84,12 @@ struct xen_argo_unregister_ring {
 };
 
 /* notify: flags set by Xen in each ring_data entry. */
-#define XEN_ARGO_RING_EXISTS		(1U << 0)
-#define XEN_ARGO_RING_SHARED		(1U << 1)
-#define XEN_ARGO_RING_EMPTY		(1U << 2)
-#define XEN_ARGO_RING_SUFFICIENT	(1U << 3)
-#define XEN_ARGO_RING_EMSGSIZE		(1U << 4)
-#define XEN_ARGO_RING_EBUSY		(1U << 5)
+#define XEN_ARGO_RING_EXISTS		0x01U
+#define XEN_ARGO_RING_SHARED		0x02U
+#define XEN_ARGO_RING_EMPTY		0x04U
+#define XEN_ARGO_RING_SUFFICIENT	0x08U
+#define XEN_ARGO_RING_EMSGSIZE		0x10U
+#define XEN_ARGO_RING_EBUSY		0x20U
 
 /* notify arg1 (may be NULL): query destination rings, ask for space. */
 struct xen_argo_ring_data_ent {
