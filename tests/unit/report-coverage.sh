@@ -13,11 +13,17 @@ report() {	# name profdata objects...
 	for o in "$@"; do objs="$objs -object $o"; done
 	"$COV" report -instr-profile="$data" "$first" $objs \
 		"$M/ring.c" "$M/proto.c" 2>/dev/null >"$D/$name.txt" || return 1
+	# columns: file, regions, missed, cover, functions, missed, executed,
+	# lines, missed lines, line cover, ...
 	awk -v name="$name" '
-		/ring\.c|proto\.c|^TOTAL/ {
-			# columns: Regions Missed Cover Functions Missed Executed Lines Missed Cover ...
+		$1 ~ /(^|\/)(ring|proto)\.c$/ {
 			f = $1; sub(".*/", "", f)
-			printf "coverage (%s): %-8s lines %s of %s covered = %s\n", name, f, $8 - $9, $8, $10
+			printf "coverage (%s): %-8s lines %d of %d = %s\n", name, f, $8 - $9, $8, $10
+			tl += $8; tm += $9
+		}
+		END {
+			if (tl)
+				printf "coverage (%s): shared code (ring.c + proto.c) lines %d of %d = %.2f%%\n", name, tl - tm, tl, 100 * (tl - tm) / tl
 		}' "$D/$name.txt"
 }
 set -- 

@@ -22,9 +22,11 @@ typedef int8_t s8;
 typedef int16_t s16;
 typedef int32_t s32;
 typedef int64_t s64;
-typedef uint16_t __le16;
-typedef uint32_t __le32;
-typedef uint64_t __le64;
+/*
+ * __le16/32/64 (and __u8..__u64) come from the system's <linux/types.h>,
+ * which the uapi header includes too: one definition for both.
+ */
+#include <linux/types.h>
 
 /* The test bed runs on little-endian x86 like the module's targets. */
 #define cpu_to_le16(x) ((uint16_t)(x))
