@@ -1,0 +1,6 @@
+#!/bin/bash
+# xen-lab: --argo strict
+# dgram-strict.sh - Argo without mac-permissive: the same datagram tests
+# (dgram-local.sh), where binding a wildcard ring must fail with EPERM and
+# the kernel log must say what to do.
+exec bash "$(dirname "$0")/dgram-local.sh" "$@"
