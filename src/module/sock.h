@@ -25,6 +25,7 @@
 #include <linux/types.h>
 #include <linux/atomic.h>
 #include <linux/list.h>
+#include <linux/net.h>		/* SHUT_RD, SHUT_WR, SHUT_RDWR */
 #include <linux/poll.h>
 #include <linux/socket.h>
 #include <linux/wait.h>
