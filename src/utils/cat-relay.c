@@ -33,6 +33,7 @@ struct relay {
 	int dgram, listen;
 	int have_peer;		/* dgram: where up's messages go */
 	int shut;		/* stream: SHUT_WR sent after stdin EOF */
+	int tty;		/* stdin is a terminal: peer EOF ends it */
 	argo_addr_t peer;
 	struct chan up, down;
 	struct cat_stats *st;
@@ -116,8 +117,12 @@ static int write_out(struct relay *r)
 /* Is the session over?  1 yes, 0 no. */
 static int finished(struct relay *r, double timeout)
 {
+	/* Stream: both directions are done (the peer's EOF written out,
+	 * stdin's EOF sent as a half-close); with a terminal on stdin the
+	 * peer's EOF is enough, as nobody is going to type more. */
 	if (!r->dgram)
-		return r->down.eof && !r->down.len;
+		return r->down.eof && !r->down.len &&
+		       (r->tty || (r->up.eof && !r->up.len));
 	/* Datagram client: stdin EOF ends it, unless -w asks to linger
 	 * for replies (then the idle timeout ends it). */
 	return !r->listen && r->up.eof && !r->up.len && timeout < 0;
@@ -200,6 +205,7 @@ int cat_relay(int in, int out, int sock, int dgram, int listen,
 	r.dgram = dgram;
 	r.listen = listen;
 	r.st = st;
+	r.tty = isatty(in);
 	fl = fcntl(sock, F_GETFL);
 	if (fl >= 0)
 		fcntl(sock, F_SETFL, fl | O_NONBLOCK);

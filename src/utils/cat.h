@@ -39,8 +39,9 @@ struct cat_stats {
 
 /*
  * Copy stdin (in) -> sock and sock -> stdout (out) until the session ends:
- * stream: the peer's EOF (after our stdin EOF we shut down writing, the
- * half-close); datagram: stdin EOF (then timeout seconds more of
+ * stream: when both directions are done: stdin's EOF (sent to the peer as
+ * a half-close, SHUT_WR) and the peer's EOF (the peer's EOF alone when in
+ * is a terminal); datagram: stdin EOF (then timeout seconds more of
  * replies), or, with listen set, never (only the timeout).  idle timeout
  * < 0: none.  Returns 0, or -1 + errno on a socket error; 1 on idle timeout.
  */
