@@ -623,6 +623,43 @@ static void t_abort_and_states(void)
 	}
 }
 
+/* What the peer may still send after its FIN, and zero-length data. */
+static void t_close_wait_rx(void)
+{
+	int a, b;
+	u8 m[16];
+
+	establish(&S, &a, &b, false, false, 4096, 4096);
+	T_REQUIRE(a >= 0 && b >= 0);
+	/* Zero-length data is a no-op. */
+	sim_inject(&S, 1, m, mk(m, 0, S.e[0].s[a].c.conid, NULL, 0));
+	T_EQ(sim_pump(&S, 10), 1);
+	T_EQ(S.e[1].s[b].c.state, ARGO_PS_ESTABLISHED);
+	sim_shutdown(&S, 0, a);
+	sim_pump(&S, 10);
+	T_EQ(S.e[1].s[b].c.state, ARGO_PS_CLOSE_WAIT);
+	/* Data after the FIN: reset. */
+	sim_inject(&S, 1, m, mk(m, 0, S.e[0].s[a].c.conid, (u32[]){ 7 }, 1));
+	sim_pump(&S, 10);
+	T_EQ(S.e[1].s[b].c.state, ARGO_PS_CLOSED);
+	T_EQ(S.e[1].s[b].c.err, -ECONNRESET);
+	T_EQ(S.e[0].s[a].c.err, -ECONNRESET);	/* got the RST */
+	/* An RST in CLOSE_WAIT. */
+	establish(&S, &a, &b, false, false, 4096, 4096);
+	sim_shutdown(&S, 0, a);
+	sim_pump(&S, 10);
+	sim_inject(&S, 1, m, argo_proto_build_rst(S.e[0].s[a].c.conid, m));
+	sim_pump(&S, 10);
+	T_EQ(S.e[1].s[b].c.state, ARGO_PS_CLOSED);
+	T_EQ(S.e[1].s[b].c.err, -ECONNRESET);
+	T_EQ(S.rst_sent[1], 0);
+	/* shutdown of an aborted ARG1 connection sends nothing. */
+	establish(&S, &a, &b, false, false, 4096, 4096);
+	sim_abort(&S, 0, a, -EHOSTDOWN);
+	T_OK(!argo_proto_shutdown_wr(&S.e[0].s[a].c));
+	T_EQ(argo_proto_tx_check(&S.e[0].s[a].c), -EPIPE);
+}
+
 static void t_keepalive_probe(void)
 {
 	int a, b;
@@ -672,5 +709,7 @@ int main(void)
 	t_case("proto: legacy (OpenXT) client", t_legacy_client);
 	t_case("proto: abort, closed-state answers", t_abort_and_states);
 	t_case("proto: keep-alive CREDIT probes", t_keepalive_probe);
+	t_case("proto: CLOSE_WAIT receive, zero-length data",
+	       t_close_wait_rx);
 	return t_done();
 }

@@ -111,6 +111,9 @@ static void t_max_payload_matches_xen(void)
 	static uint8_t buf[65536];
 	unsigned int i;
 
+	/* Rings too small for any message. */
+	for (i = 0; i < 48; i += 16)
+		T_EQ(argo_ring_max_payload(i), i < 32 ? 0 : i - 32);
 	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
 		struct rig g;
 		uint32_t max = argo_ring_max_payload(lens[i]);
