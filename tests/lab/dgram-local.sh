@@ -2,7 +2,8 @@
 # dgram-local.sh - datagram sockets within one domain, in every domain:
 # dgram_local (binding, source address, boundaries, MSG_PEEK/TRUNC,
 # non-blocking, poll, connect filter, full ring and space wake-up, bad
-# arguments and pointers, privileged ports, wildcard rings), then no ring
+# arguments and pointers, privileged ports, wildcard rings), natively and
+# from 32-bit userspace (compat_ioctl), then no ring
 # or socket left in the debugfs counters, and rmmod.
 #
 #   dom0: dgram_local <-> itself     pv: the same     pvh: the same
@@ -48,6 +49,17 @@ for d in dom0 pv pvh; do
 		check "$d: the wildcard refusal is explained in the kernel log" \
 			on "$d" 'dmesg | grep -q "wildcard rings need Xen.s argo=1,mac-permissive=1; bind with a partner domain instead"'
 	fi
+	# The same from 32-bit userspace (compat_ioctl), when it was built.
+	if on "$d" 'command -v dgram_local32' >/dev/null 2>&1; then
+		on "$d" "ARGO_EXPECT_WILDCARD=$wild dgram_local32 0x4800" >"/tmp/dgram-local32.$d" 2>&1
+		rc=$?
+		relay "$d 32-bit" <"/tmp/dgram-local32.$d"
+		check "$d: dgram_local32 exit status 0 (got $rc)" test "$rc" = 0
+	else
+		n=$((n + 1)); echo "ok $n - $d: 32-bit compat_ioctl # SKIP dgram_local32 not built (no gcc-multilib)"
+	fi
+	c=$(on "$d" "$dbg; cat /sys/kernel/debug/argo/counters" 2>&1 | tr '\n' ' ')
+	check "$d: still no ring or socket left ($c)" grep -q 'rings 0 sockets 0' <<<"$c"
 	check "$d: rmmod argo afterwards" on "$d" 'rmmod argo'
 	on "$d" 'modprobe argo'
 done
