@@ -34,6 +34,19 @@ for z in $FUZZERS; do
 		fail=$((fail + 1))
 	fi
 done
+# Model scenarios with their expected output (the files the lab compares
+# against the real hypervisor's).
+for t in traces/*.trace; do
+	[ -e "$t" ] || continue
+	if out=$("$B/xm-trace" <"$t" 2>&1 | diff -u "${t%.trace}.out" - 2>&1); then
+		echo "ok - model trace $t"
+		pass=$((pass + 1))
+	else
+		printf '%s\n' "$out" | head -n 30 | sed 's/^/# /'
+		echo "not ok - model trace $t differs from ${t%.trace}.out"
+		fail=$((fail + 1))
+	fi
+done
 for m in $MISSING; do
 	echo "# SKIP: $m does not exist yet, its tests were not built"
 done
