@@ -11,6 +11,7 @@
 #include "hypercall.h"
 #include "ringtab.h"
 #include "sock.h"
+#include "stream.h"
 
 static int __init argo_init(void)
 {
@@ -23,9 +24,12 @@ static int __init argo_init(void)
 	ret = argo_ringtab_init();
 	if (ret)
 		goto err;
-	ret = argo_admin_init();
+	ret = argo_stream_init();
 	if (ret)
 		goto err_ringtab;
+	ret = argo_admin_init();
+	if (ret)
+		goto err_stream;
 	ret = argo_dev_init();
 	if (ret)
 		goto err_admin;
@@ -35,6 +39,8 @@ static int __init argo_init(void)
 
 err_admin:
 	argo_admin_exit();
+err_stream:
+	argo_stream_exit();
 err_ringtab:
 	argo_ringtab_exit();
 err:
@@ -45,6 +51,7 @@ static void __exit argo_exit(void)
 {
 	argo_dev_exit();
 	argo_admin_exit();
+	argo_stream_exit();
 	argo_ringtab_exit();
 }
 

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * stream.h - stream sockets (stream.c): argo_stream_ops is declared in
+ * sock.h.  main.c calls argo_stream_init() after argo_ringtab_init() and
+ * argo_stream_exit() before argo_ringtab_exit(): the stream code owns a
+ * workqueue (control-message retries, dead-peer probes, deferred frees)
+ * whose last items may unregister rings.
+ */
+#ifndef ARGO_STREAM_H
+#define ARGO_STREAM_H
+
+#include "sock.h"
+
+int argo_stream_init(void);
+void argo_stream_exit(void);
+
+#endif /* ARGO_STREAM_H */
