@@ -21,7 +21,7 @@ result() { # result RC TEXT
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
 }
-g() { lab-guest "$@"; }
+g() { lab-guest "$@" </dev/null; }
 # listener_done GUEST: wait (30 s at most) until its argo-cat -l has exited.
 listener_done() {
 	for _ in $(seq 60); do

@@ -36,7 +36,7 @@ require_peer() {
 }
 
 # Run a command in the peer guest.
-on_peer() { lab-guest "$peer" -- "$@"; }
+on_peer() { lab-guest "$peer" -- "$@" </dev/null; }
 
 # Load the module here (and in the peer when there is one).
 load_module() {
