@@ -126,7 +126,10 @@ int argo_is_socket(int fd)
 
 	if (fstat(fd, &st) < 0)
 		return -1;
-	if (!S_ISCHR(st.st_mode) || major(st.st_rdev) != MISC_MAJOR_NUMBER)
+	/* Opened sockets are the misc devices; accepted ones are anonymous
+	 * inodes, which have no file type bits.  Only those can be ours. */
+	if (!(S_ISCHR(st.st_mode) && major(st.st_rdev) == MISC_MAJOR_NUMBER) &&
+	    (st.st_mode & S_IFMT) != 0)
 		return 0;
 	if (ioctl(fd, ARGOIOCGETSOCKTYPE, &ptype) < 0)
 		return 0;

@@ -16,7 +16,8 @@ struct advice {
 
 static const struct advice advice[] = {
 	{ ENODEV, "Argo is not available: the argo module is not loaded "
-		  "(modprobe argo)" },
+		  "(modprobe argo; it refuses to load if Xen runs without "
+		  "argo=1)" },
 	{ EAFNOSUPPORT, "Argo is not available: not running on Xen" },
 	{ EOPNOTSUPP, "operation not supported by Argo (or Argo is disabled "
 		      "in Xen: boot Xen with argo=1)" },
