@@ -37,6 +37,8 @@ static int connect_argo(int fd, struct argo_ip_sock *s,
 			break;
 		}
 	}
+	if (argo_ip_autobind(fd, s, a.domain_id) < 0)
+		return -1;
 	ARGO_IP_DBG(1, "fd %d: connect to domain %u port %u", fd,
 		    (unsigned)a.domain_id, (unsigned)a.aport);
 	return ARGO_IP_CALL(argo_connect(fd, &a));

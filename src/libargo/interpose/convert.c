@@ -37,10 +37,14 @@ static const char *absent_advice(int err)
 {
 	switch (err) {
 	case EAFNOSUPPORT:
-		return "not running on Xen";
-	case ENODEV:
-		return "modprobe argo (Xen with argo=1 needed)";
-	default:
+		return "not a Xen domain (Argo needs Xen with argo=1)";
+	case ENOENT:
+		return "the argo module is loaded but the node is missing "
+		       "(udev?)";
+	case ENXIO:
+	case EOPNOTSUPP:
+		return "Argo is off in Xen (boot Xen with argo=1)";
+	default:	/* ENODEV: Xen, module not loaded */
 		return "modprobe argo (Xen with argo=1 needed)";
 	}
 }
@@ -48,6 +52,10 @@ static const char *absent_advice(int err)
 /* Argo is missing: say so once; fall back to TCP/IP if that was asked. */
 static enum argo_ip_conv unavailable(int socktype, int err)
 {
+	if (!argo_absent(err)) {
+		errno = err;	/* a real error (EACCES, EMFILE ...) */
+		return ARGO_IP_CONV_FAIL;
+	}
 	const char *dev = socktype == SOCK_STREAM ? ARGO_STREAM_DEVICE
 						  : ARGO_DGRAM_DEVICE;
 
@@ -84,11 +92,8 @@ enum argo_ip_conv argo_ip_convert(int fd, struct argo_ip_sock *s)
 	int afd, cloexec = 0, err;
 
 	afd = open_like(fd, s->socktype, &cloexec);
-	if (afd < 0) {
-		if (argo_absent(errno))
-			return unavailable(s->socktype, errno);
-		return ARGO_IP_CONV_FAIL;
-	}
+	if (afd < 0)
+		return unavailable(s->socktype, errno);
 	if (s->rcvbuf > 0 &&
 	    ARGO_IP_CALL(argo_setsockopt(afd, SOL_SOCKET, SO_RCVBUF, &s->rcvbuf,
 					 sizeof(s->rcvbuf))) < 0)
@@ -107,6 +112,11 @@ enum argo_ip_conv argo_ip_convert(int fd, struct argo_ip_sock *s)
 	ARGO_IP_DBG(1, "fd %d is now an Argo %s socket", fd,
 		    s->socktype == SOCK_STREAM ? "stream" : "datagram");
 	return ARGO_IP_CONV_ARGO;
+}
+
+enum argo_ip_conv argo_ip_unavailable(int socktype, int err)
+{
+	return unavailable(socktype, err);
 }
 
 /* ---- this domain's id ---- */
@@ -188,4 +198,21 @@ int argo_ip_bind_port(int fd, uint32_t port, uint16_t partner)
 	}
 	errno = EADDRINUSE;
 	return -1;
+}
+
+/*
+ * A datagram socket that sends or connects before bind() gets a port
+ * below 65536, like UDP's implicit bind, so that the receiver sees a
+ * source address it can reply to (the driver's own ephemeral ports do
+ * not fit a sockaddr_in).  Like the driver's implicit bind, only the
+ * domain it talks to may send to it.
+ */
+int argo_ip_autobind(int fd, struct argo_ip_sock *s, uint16_t peer)
+{
+	if (s->socktype != SOCK_DGRAM || s->bound)
+		return 0;
+	if (argo_ip_bind_port(fd, 0, peer) < 0)
+		return -1;
+	s->bound = 1;
+	return argo_ip_reg_set(fd, s);
 }

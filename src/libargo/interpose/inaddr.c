@@ -38,7 +38,8 @@ int argo_ip_route(int socktype, const struct sockaddr_in *sin, int for_bind,
 		/* fall through */
 	case ARGO_TARGET_LOCAL:
 		if (argo_ip_local_domid(domid) < 0)
-			return -1;
+			return argo_ip_unavailable(socktype, errno) ==
+			       ARGO_IP_CONV_INET ? ARGO_TARGET_INET : -1;
 		break;
 	default:
 		if (argo_rule_domid(r, addr, domid) < 0) {
@@ -113,6 +114,8 @@ int argo_ip_dgram_dest(int fd, struct argo_ip_sock *s,
 		case ARGO_IP_CONV_ARGO:
 			break;
 		}
+		if (argo_ip_autobind(fd, s, domid) < 0)
+			return -1;
 	}
 	memset(a, 0, sizeof(*a));
 	a->domain_id = domid;

@@ -166,6 +166,11 @@ enum argo_ip_conv {
 };
 ARGO_IP_HIDDEN enum argo_ip_conv argo_ip_convert(int fd,
 						 struct argo_ip_sock *s);
+/* Argo is not there (err): say so once; ARGO_IP_CONV_INET on fallback. */
+ARGO_IP_HIDDEN enum argo_ip_conv argo_ip_unavailable(int socktype, int err);
+/* Implicit bind of a datagram socket to a port below 65536. */
+ARGO_IP_HIDDEN int argo_ip_autobind(int fd, struct argo_ip_sock *s,
+				    uint16_t peer);
 /* The local domain id (ARGO_LOCAL_DOMID, or asked once of the driver). */
 ARGO_IP_HIDDEN int argo_ip_local_domid(uint16_t *domid);
 /* Bind an Argo descriptor; port 0 picks a free port below 65536. */
