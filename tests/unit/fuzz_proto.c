@@ -4,7 +4,8 @@
  * module drives it (sim.c): two endpoints, their applications and forged
  * packets, in an order the input chooses.
  *
- * Input: byte 0 = configuration (legacy endpoints, windows, listening);
+ * Input: byte 0 = configuration (legacy endpoints, windows, listening,
+ * CLOSED connections kept routed);
  * then operations of two bytes (op, arg), some followed by more bytes:
  *   0 connect   1 deliver one message   2 write   3 read   4 shutdown
  *   5 close     6 abort    7 forge a message (arg = length, then bytes)
@@ -38,6 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		 windows[(d[0] >> 4) & 3]);
 	if (d[0] & 0x40)
 		S.e[0].listening = true;
+	S.route_closed = d[0] & 0x80;
 
 	while (pos + 2 <= n && steps++ < 4096) {
 		u8 op = d[pos] % 11, arg = d[pos + 1];

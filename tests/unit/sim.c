@@ -224,7 +224,7 @@ int sim_step(struct sim *s, int e)
 			e, p.conid, p.data_len, argo_proto_state_name(before),
 			act);
 	}
-	if ((act & ARGO_ACT_CLOSED) && k)
+	if ((act & ARGO_ACT_CLOSED) && k && !s->route_closed)
 		k->routed = false;
 	sim_check(s);
 	return 1;
@@ -290,7 +290,7 @@ void sim_shutdown(struct sim *s, int e, int i)
 
 	if (k && argo_proto_shutdown_wr(&k->c))
 		send_msg(s, e, b, argo_proto_build_fin(&k->c, b), false);
-	if (k && k->c.state == ARGO_PS_CLOSED)
+	if (k && k->c.state == ARGO_PS_CLOSED && !s->route_closed)
 		k->routed = false;
 }
 
@@ -327,7 +327,8 @@ void sim_abort(struct sim *s, int e, int i, int err)
 {
 	struct sim_sock *k = sock(s, e, i);
 
-	if (k && (argo_proto_abort(&k->c, err) & ARGO_ACT_CLOSED))
+	if (k && (argo_proto_abort(&k->c, err) & ARGO_ACT_CLOSED) &&
+	    !s->route_closed)
 		k->routed = false;
 }
 

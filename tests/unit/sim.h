@@ -59,6 +59,12 @@ struct sim_end {
 };
 
 struct sim {
+	/*
+	 * Keep CLOSED connections in the conid table until the application
+	 * closes the socket (packets then reach proto.c's CLOSED handler
+	 * instead of argo_proto_rx_unknown()).
+	 */
+	bool route_closed;
 	struct sim_end e[2];
 	struct sim_q q[2];		/* q[i]: messages on their way to e[i] */
 	bool forged;			/* something not from proto.c was sent */

@@ -660,6 +660,40 @@ static void t_close_wait_rx(void)
 	T_EQ(argo_proto_tx_check(&S.e[0].s[a].c), -EPIPE);
 }
 
+/* A connection kept in the table after it ended (until close()). */
+static void t_closed_conn_still_routed(void)
+{
+	int a, b;
+	u8 m[16];
+	u32 conid;
+
+	sim_init(&S, false, false, 4096, 4096);
+	S.route_closed = true;
+	a = sim_connect(&S, 0);
+	sim_pump(&S, 10);
+	b = sim_find(&S, 1, S.e[0].s[a].c.conid);
+	T_REQUIRE(a >= 0 && b >= 0);
+	conid = S.e[0].s[a].c.conid;
+	sim_abort(&S, 0, a, -EHOSTDOWN);
+	T_EQ(sim_find(&S, 0, conid), a);
+	/* RST and CREDIT are dropped quietly, anything else gets an RST. */
+	sim_inject(&S, 0, m, argo_proto_build_rst(conid, m));
+	sim_inject(&S, 0, m, mk(m, ARGO_PROTO_CREDIT, conid,
+				(u32[]){ 4096, 0 }, 2));
+	T_EQ(sim_pump(&S, 10), 2);
+	T_EQ(S.rst_sent[0], 0);
+	T_EQ(S.e[0].s[a].c.err, -EHOSTDOWN);
+	sim_inject(&S, 0, m, mk(m, 0, conid, (u32[]){ 1 }, 1));
+	sim_inject(&S, 0, m, mk(m, ARGO_PROTO_FIN, conid, NULL, 0));
+	sim_step(&S, 0);
+	sim_step(&S, 0);
+	T_EQ(S.rst_sent[0], 2);
+	T_EQ(S.e[0].s[a].rx_seen, 0);
+	sim_pump(&S, 10);
+	T_EQ(S.e[1].s[b].c.err, -ECONNRESET);
+	T_SIM_OK(&S);
+}
+
 static void t_keepalive_probe(void)
 {
 	int a, b;
@@ -709,6 +743,8 @@ int main(void)
 	t_case("proto: legacy (OpenXT) client", t_legacy_client);
 	t_case("proto: abort, closed-state answers", t_abort_and_states);
 	t_case("proto: keep-alive CREDIT probes", t_keepalive_probe);
+	t_case("proto: CLOSED connection still routed",
+	       t_closed_conn_still_routed);
 	t_case("proto: CLOSE_WAIT receive, zero-length data",
 	       t_close_wait_rx);
 	return t_done();
