@@ -24,6 +24,8 @@ static const struct advice advice[] = {
 	{ ENOSYS, "Xen was built without Argo (CONFIG_ARGO)" },
 	{ ECONNREFUSED, "connection refused: no Argo listener on that port, "
 			"or no such domain" },
+	{ ESRCH, "no such domain" },
+	{ EHOSTUNREACH, "no such domain (or it has no Argo)" },
 	{ ECONNRESET, "connection reset by the peer domain" },
 	{ EPERM, "not permitted by Xen: a wildcard partner needs Xen's "
 		 "argo=1,mac-permissive=1, or XSM denied it" },

@@ -81,7 +81,8 @@ static int open_socket(uint32_t port, uint16_t partner, argo_addr_t *local)
 static int transient(int err)
 {
 	return err == ECONNREFUSED || err == EAGAIN || err == ECONNRESET ||
-	       err == ENOBUFS || err == ENOMEM || err == EINTR;
+	       err == ESRCH || err == EHOSTUNREACH || err == ENOBUFS ||
+	       err == ENOMEM || err == EINTR;
 }
 
 static int send_request(struct client *c)

@@ -155,7 +155,8 @@ static const struct {
 	{ "ENOSPC", ENOSPC }, { "EAGAIN", EAGAIN }, { "EINVAL", EINVAL },
 	{ "EMSGSIZE", EMSGSIZE }, { "EOPNOTSUPP", EOPNOTSUPP },
 	{ "ENOSYS", ENOSYS }, { "ENOMEM", ENOMEM }, { "EINTR", EINTR },
-	{ "ETIMEDOUT", ETIMEDOUT },
+	{ "ETIMEDOUT", ETIMEDOUT }, { "ESRCH", ESRCH },
+	{ "EHOSTUNREACH", EHOSTUNREACH },
 };
 
 static int parse_err(const char *s, size_t len)

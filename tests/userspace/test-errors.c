@@ -68,6 +68,9 @@ static void test_strerror(void)
 	   "EAFNOSUPPORT says: not running on Xen");
 	ok(strstr(argo_strerror(ECONNREFUSED), "no such domain") != NULL,
 	   "ECONNREFUSED mentions an unknown domain");
+	ok(strcmp(argo_strerror(ESRCH), "no such domain") == 0 &&
+	   strstr(argo_strerror(EHOSTUNREACH), "no such domain") != NULL,
+	   "ESRCH/EHOSTUNREACH (Xen: no such domain) say so");
 	ok(strstr(argo_strerror(EPERM), "mac-permissive") != NULL,
 	   "EPERM mentions mac-permissive");
 	ok(strcmp(argo_strerror(EINTR), strerror(EINTR)) == 0,

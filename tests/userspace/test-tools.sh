@@ -132,6 +132,10 @@ grep -q '2 packets transmitted, 0 received, +2 errors, 100% packet loss' \
 ok $? "no responder: 100% loss and the errors counted"
 grep -q 'no Argo listener on that port, or no such domain' "$T/ping"
 ok $? "no responder: says why"
+ARGO_FAKE_FAIL=SEND=ESRCH "$PING" -c 2 -i 0.05 -W 0.2 5 > "$T/ping" 2>&1
+ok $(( $? != 1 )) "argo-ping to a domain that does not exist exits 1"
+grep -q '^From 5:7 seq=2: no such domain$' "$T/ping"
+ok $? "argo-ping says: no such domain"
 start=$(date +%s)
 "$PING" -w 1 -i 0.2 3 > "$T/ping" 2>&1
 rc=$?
@@ -180,6 +184,11 @@ wait "$last"
 ok $(( $? != 1 )) "connection refused: exit 1"
 one_line "$T/out" "^argo-cat: cannot connect to 1:5999: connection refused"
 ok $? "connection refused: one clear line"
+
+ARGO_FAKE_FAIL=CONNECT=EHOSTUNREACH "$CAT" 5 80 < /dev/null > "$T/out" 2>&1
+ok $(( $? != 1 )) "argo-cat to a domain that does not exist exits 1"
+one_line "$T/out" "^argo-cat: cannot connect to 5:80: no such domain"
+ok $? "argo-cat says: no such domain, in one line"
 
 start=$(date +%s)
 "$CAT" -l -w 0.5 5005 < /dev/null > "$T/out" 2>&1
