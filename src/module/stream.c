@@ -1604,7 +1604,9 @@ static __poll_t stream_poll(struct argo_sock *sk, struct file *file,
 	peer = st->peer;
 	spin_unlock(&st->slock);
 
-	if (space && argo_query_space(&peer, argo_ring_msg_space(space +
+	/* Ask Xen about ring space only when the caller wants to write. */
+	if (space && (poll_requested_events(wait) & (EPOLLOUT | EPOLLWRNORM)) &&
+	    argo_query_space(&peer, argo_ring_msg_space(space +
 					ARGO_PROTO_HDR_LEN)))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
