@@ -1,0 +1,61 @@
+#!/bin/bash
+# dgram-save.sh - a guest's datagram ring survives xl save/restore (a new
+# domain id, new frames: the module registers every ring again on resume)
+# and a checkpoint (xl save -c: the guest runs on, its rings re-registered
+# in place).  A dgram_peer server keeps running in the guest throughout.
+#
+#   dom0 (ping) ----> pv: dgram_peer serve 0x6100 (partner dom0)
+#                     xl save -c pv   (checkpoint)    -> ping again
+#                     xl save pv; xl restore          -> ping the new domid
+set -u
+
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+relay() {
+	local line re='^(not )?ok [0-9]+ - (.*)$'
+	while IFS= read -r line; do
+		if [[ $line =~ $re ]]; then
+			if [ -z "${BASH_REMATCH[1]}" ]; then ok "$1: ${BASH_REMATCH[2]}"
+			else not_ok "$1: ${BASH_REMATCH[2]}"; fi
+		else
+			echo "# $line"
+		fi
+	done
+}
+# ping DOMID LABEL: one round of every size, through dom0's dgram_peer.
+ping() { dgram_peer ping "$1" 0x6100 1 2>&1 | relay "$2"; }
+
+g=pv
+timeout 60 lab-guest $g -- true >/dev/null 2>&1 || { echo "guest $g not reachable"; exit 1; }
+modprobe argo
+timeout 60 lab-guest $g -- modprobe argo
+# 3 pings of 1 + 11 messages each.
+timeout 900 lab-guest $g -- dgram_peer serve 0x6100 0 36 >/tmp/dgram-save.serve 2>&1 &
+spid=$!
+
+id1=$(lab-guest $g --domid)
+ping "$id1" "before save (domid $id1)"
+
+check "xl save -c $g (checkpoint, guest continues)" timeout 300 xl save -c $g /tmp/dgram-save.chk
+sleep 2
+id2=$(lab-guest $g --domid)
+check "domid unchanged after checkpoint ($id1 -> $id2)" test "$id1" = "$id2"
+ping "$id2" "after checkpoint"
+
+check "xl save $g" timeout 300 xl save $g /tmp/dgram-save.img
+check "xl restore" timeout 300 xl restore /tmp/dgram-save.img
+for _ in $(seq 60); do timeout 10 lab-guest $g -- true >/dev/null 2>&1 && break; sleep 2; done
+id3=$(lab-guest $g --domid)
+echo "# domid after restore: $id3"
+ping "$id3" "after restore (domid $id3)"
+
+wait "$spid"
+rc=$?
+sed 's/^/# server: /' /tmp/dgram-save.serve | tail -3
+check "server in $g saw all 36 messages across save/restore (rc $rc)" test "$rc" = 0
+check "$g's kernel log: rings registered again on resume" \
+	timeout 60 lab-guest $g -- sh -c 'dmesg | grep -q "argo: resume: [1-9][0-9]* rings registered again, 0 failed"'
+rm -f /tmp/dgram-save.chk /tmp/dgram-save.img
+exit $failed
