@@ -32,7 +32,7 @@ timeout 60 lab-guest $g -- true >/dev/null 2>&1 || { echo "guest $g not reachabl
 modprobe argo
 timeout 60 lab-guest $g -- modprobe argo
 # 3 pings of 1 + 11 messages each.
-timeout 900 lab-guest $g -- dgram_peer serve 0x6100 0 36 >/tmp/dgram-save.serve 2>&1 &
+timeout 900 lab-guest $g -- env ARGO_SERVE_IDLE=800 dgram_peer serve 0x6100 0 36 >/tmp/dgram-save.serve 2>&1 &
 spid=$!
 
 id1=$(lab-guest $g --domid)

@@ -10,8 +10,8 @@
  *       comes back intact, in order, from DOMID:PORT.  Retries for a while
  *       when the server is not bound yet (ECONNREFUSED).  TAP output.
  *
- * The serve side exits after 60 s without traffic so that a failing test
- * never leaves it behind.
+ * The serve side exits after 60 s without traffic (ARGO_SERVE_IDLE seconds
+ * if set) so that a failing test never leaves it behind.
  */
 #include "argo_test.h"
 
@@ -28,6 +28,8 @@ static int serve(uint32_t port, const char *partner, long count)
 	static unsigned char buf[256 * 1024];
 	uint16_t p = !strcmp(partner, "any") ? ARGO_DOMID_ANY :
 			strtoul(partner, NULL, 0);
+	const char *idle_env = getenv("ARGO_SERVE_IDLE");
+	unsigned int idle = idle_env ? atoi(idle_env) : 60;
 	xen_argo_addr_t from;
 	long i;
 	ssize_t n;
@@ -42,7 +44,7 @@ static int serve(uint32_t port, const char *partner, long count)
 	printf("serve: bound 0x%x partner %u\n", port, p);
 	fflush(stdout);
 	for (i = 0; i < count; i++) {
-		alarm(60);
+		alarm(idle);
 		n = argo_recvfrom(fd, buf, sizeof(buf), 0, &from);
 		if (n < 0) {
 			printf("serve: recv: %s\n", strerror(errno));
