@@ -50,9 +50,9 @@
  *
  * Lifetimes.  A socket's kref is held by its file (or, before accept(),
  * by its listener's accept queue), by argo_pend_list and by the probe
- * work while it uses it.  The last put queues the free on argo_stream_wq
- * (never in data_ready(), which must not destroy rings); the free drops
- * the socket's ring references.  An sring's kref is held by the listener
+ * work while it uses it.  The last put frees it and drops its ring
+ * references; data_ready() never drops a socket reference, because the
+ * last ring reference unregisters the ring, which waits for data_ready().  An sring's kref is held by the listener
  * or bound socket that made it and by every connection on it; the last
  * put unregisters the ring.  A connection is in its sring's table from
  * connect/accept until release (a CLOSED one only answers what
@@ -204,8 +204,6 @@ struct argo_stream {
 	struct list_head conn_node;	/* argo_conns */
 	struct argo_conn pc;		/* (slock) */
 	struct list_head rxq;		/* struct argo_chunk (slock) */
-
-	struct work_struct free_work;
 };
 
 static struct kmem_cache *argo_stream_cache;
@@ -387,10 +385,14 @@ static void stream_purge_rxq(struct argo_stream *st)
 		kfree(ch);
 }
 
-static void stream_free_work_fn(struct work_struct *work)
+/*
+ * The last reference went: drop the rings (the last put unregisters one).
+ * Process context; never reached from data_ready(), which drops no
+ * socket reference.
+ */
+static void stream_free(struct kref *ref)
 {
-	struct argo_stream *st = container_of(work, struct argo_stream,
-					      free_work);
+	struct argo_stream *st = container_of(ref, struct argo_stream, ref);
 
 	stream_purge_rxq(st);
 	if (st->sr)
@@ -399,13 +401,6 @@ static void stream_free_work_fn(struct work_struct *work)
 		sring_put(st->own);
 	atomic_dec(&argo_nstreams);
 	kmem_cache_free(argo_stream_cache, st);
-}
-
-static void stream_free(struct kref *ref)
-{
-	struct argo_stream *st = container_of(ref, struct argo_stream, ref);
-
-	queue_work(argo_stream_wq, &st->free_work);
 }
 
 static void stream_put(struct argo_stream *st)
@@ -431,7 +426,6 @@ static struct argo_stream *stream_alloc(void)
 	INIT_LIST_HEAD(&st->pend_node);
 	INIT_LIST_HEAD(&st->conn_node);
 	INIT_LIST_HEAD(&st->rxq);
-	INIT_WORK(&st->free_work, stream_free_work_fn);
 	st->ring_size = ARGO_DEFAULT_RING_SIZE;
 	st->max_msg = ARGO_STREAM_MSG_MAX;
 	st->last_rx = jiffies;
@@ -1721,7 +1715,7 @@ void argo_stream_exit(void)
 	struct argo_stream *st, *tmp;
 	LIST_HEAD(list);
 
-	/* Every file is closed; only owed FIN/RSTs may remain. */
+	/* Every file is closed; only owed FIN/RSTs may remain: drop them. */
 	cancel_delayed_work_sync(&argo_probe_work);
 	cancel_delayed_work_sync(&argo_pend_work);
 	spin_lock(&argo_pend_lock);
@@ -1732,7 +1726,6 @@ void argo_stream_exit(void)
 		st->queued = 0;
 		stream_put(st);
 	}
-	/* Runs the frees queued above, which unregister the last rings. */
 	destroy_workqueue(argo_stream_wq);
 	WARN_ON(atomic_read(&argo_nstreams));
 	kmem_cache_destroy(argo_stream_cache);

@@ -3,8 +3,8 @@
  * stream.h - stream sockets (stream.c): argo_stream_ops is declared in
  * sock.h.  main.c calls argo_stream_init() after argo_ringtab_init() and
  * argo_stream_exit() before argo_ringtab_exit(): the stream code owns a
- * workqueue (control-message retries, dead-peer probes, deferred frees)
- * whose last items may unregister rings.
+ * workqueue (control-message retries, dead-peer probes)
+ * whose last items may free sockets and so unregister rings.
  */
 #ifndef ARGO_STREAM_H
 #define ARGO_STREAM_H
