@@ -54,9 +54,10 @@
  * references; data_ready() never drops a socket reference, because the
  * last ring reference unregisters the ring, which waits for data_ready().
  * An sring's kref is held by the listener or bound socket that made it
- * and by every connection on it; the last put unregisters the ring.  A connection is in its sring's table from
- * connect/accept until release (a CLOSED one only answers what
- * proto.c's CLOSED state answers, and gives way to a new SYN).
+ * and by every connection on it; the last put unregisters the ring.
+ * A connection is in its sring's table from connect/accept until
+ * release (a CLOSED one only answers what proto.c's CLOSED state
+ * answers, and gives way to a new SYN).
  *
  * Locks, in the order they nest:
  *   st->lock (mutex)        role changes: bind/listen/connect
