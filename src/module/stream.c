@@ -633,17 +633,25 @@ static int stream_owe(struct argo_stream *st, u8 bits)
 
 static void argo_pend_work_fn(struct work_struct *work)
 {
-	struct argo_stream *st, *tmp;
+	struct argo_stream *st;
 	LIST_HEAD(list);
 
 	spin_lock(&argo_pend_lock);
 	list_splice_init(&argo_pend_list, &list);
-	list_for_each_entry(st, &list, pend_node)
-		st->queued = 0;
 	spin_unlock(&argo_pend_lock);
 
-	list_for_each_entry_safe(st, tmp, &list, pend_node) {
-		list_del_init(&st->pend_node);
+	for (;;) {
+		/* st->queued stays set while st is on our list (pend_queue). */
+		spin_lock(&argo_pend_lock);
+		st = list_first_entry_or_null(&list, struct argo_stream,
+					      pend_node);
+		if (st) {
+			list_del_init(&st->pend_node);
+			st->queued = 0;
+		}
+		spin_unlock(&argo_pend_lock);
+		if (!st)
+			break;
 		if (st->pend_since &&
 		    time_after(jiffies, st->pend_since + ARGO_PEND_TIMEOUT)) {
 			pr_warn_ratelimited("stream conid %#x to %u:%#x: peer ring full for %us, giving up\n",
@@ -1349,9 +1357,13 @@ static ssize_t stream_send(struct argo_sock *sk, const void __user *buf,
 			stream_flush_ctrl(st);
 
 		spin_lock(&st->slock);
-		/* A reset is reported once (like TCP); afterwards EPIPE. */
+		/*
+		 * A reset is reported once (like TCP), afterwards EPIPE; after
+		 * a partial write, by the next call.
+		 */
 		err = st->err;
-		st->err = 0;
+		if (!sent)
+			st->err = 0;
 		if (!err) {
 			err = argo_proto_tx_check(&st->pc);
 			if (err && err != -ENOTCONN)
