@@ -266,6 +266,52 @@ static int bind_port(int fd, struct fake *f, uint32_t port)
 	return -1;
 }
 
+/*
+ * A descriptor inherited across exec (sshd re-executes itself with the
+ * accepted connection) is not in this image's table.  If it is one of
+ * ours, an AF_UNIX socket named "argo-fake/NS/...", take it in, as the
+ * real driver's descriptors need no table.
+ */
+static int adopt_inherited(int fd, struct fake *out)
+{
+	struct sockaddr_un sun;
+	socklen_t len = sizeof(sun), tl;
+	struct fake f;
+	char prefix[80];
+	int n, type = 0;
+
+	n = snprintf(prefix, sizeof(prefix), "argo-fake/%s/", ns());
+	if (n < 0 || (size_t)n >= sizeof(prefix) ||
+	    getsockname(fd, (struct sockaddr *)&sun, &len) < 0 ||
+	    sun.sun_family != AF_UNIX ||
+	    len <= offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)n ||
+	    sun.sun_path[0] != '\0' ||
+	    strncmp(sun.sun_path + 1, prefix, (size_t)n) != 0)
+		return 0;
+	tl = sizeof(type);
+	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) < 0)
+		return 0;
+	memset(&f, 0, sizeof(f));
+	f.type = type;
+	f.bound = 1;
+	f.partner = ARGO_DOMID_ANY;
+	parse_name(&sun, len, &f.peer);
+	f.port = f.peer.aport;
+	memset(&f.peer, 0, sizeof(f.peer));
+	len = sizeof(sun);
+	if (getpeername(fd, (struct sockaddr *)&sun, &len) == 0 &&
+	    parse_name(&sun, len, &f.peer) == 0)
+		f.connected = 1;
+	table_put(fd, &f);
+	*out = f;
+	return 1;
+}
+
+static int lookup(int fd, struct fake *out)
+{
+	return table_get(fd, out) || adopt_inherited(fd, out);
+}
+
 /* ---- ioctls ---- */
 
 static int do_bind(int fd, struct fake *f, struct argo_ring_id *id)
@@ -583,7 +629,7 @@ int ioctl(int fd, unsigned long req, ...)
 	va_start(ap, req);
 	arg = va_arg(ap, void *);
 	va_end(ap);
-	if (!table_get(fd, &f))
+	if (!lookup(fd, &f))
 		return real_ioctl(fd, req, arg);
 	ret = fake_ioctl(fd, &f, req, arg);
 	err = errno;
@@ -638,7 +684,7 @@ int fstat(int fd, struct stat *st)
 
 	init();
 	ret = real_fstat(fd, st);
-	if (ret == 0 && table_get(fd, &f)) {
+	if (ret == 0 && S_ISSOCK(st->st_mode) && lookup(fd, &f)) {
 		st->st_mode = (st->st_mode & ~S_IFMT) | S_IFCHR;
 		st->st_rdev = makedev(10, f.type == SOCK_STREAM ? 120 : 121);
 	}

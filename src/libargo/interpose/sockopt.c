@@ -8,6 +8,7 @@
  *   SOL_SOCKET SO_DOMAIN     -                          AF_INET (as made)
  *   SOL_SOCKET SO_PROTOCOL   -                          IPPROTO_TCP/UDP
  *   SOL_SOCKET SO_ACCEPTCONN -                          listening?
+ *   SOL_SOCKET SO_BINDTODEVICE -                        "" (no device)
  *   SOL_SOCKET SO_RCVBUF     ring size (before bind)    ring size
  *   SOL_SOCKET SO_SNDBUF     hint, remembered           the hint/ring size
  *   SOL_SOCKET SO_REUSEADDR  no-op, remembered: Argo has no TIME_WAIT; a
@@ -150,6 +151,14 @@ static int get_socket_level(int fd, struct argo_ip_sock *s, int name,
 						 ? IPPROTO_TCP : IPPROTO_UDP);
 	case SO_ACCEPTCONN:
 		return put_int(val, len, s->listening);
+	case SO_BINDTODEVICE:
+		/* Bound to no network device (sshd asks, for its VRF). */
+		if (!len) {
+			errno = EFAULT;
+			return -1;
+		}
+		*len = 0;
+		return 0;
 	case SO_RCVBUF:
 	case SO_SNDBUF:
 		v = name == SO_SNDBUF && s->sndbuf ? s->sndbuf : ring_size(fd);
