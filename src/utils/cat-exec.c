@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,8 @@ static void child(const struct cat_opts *o, int sock)
 	char *argv[MAX_ARGS];
 	char *copy;
 
+	/* argo-cat ignores SIGPIPE; the program gets the default back. */
+	signal(SIGPIPE, SIG_DFL);
 	if (dup2(sock, STDIN_FILENO) < 0 || dup2(sock, STDOUT_FILENO) < 0)
 		_exit(126);
 	if (sock > STDERR_FILENO)

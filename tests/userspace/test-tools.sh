@@ -144,16 +144,16 @@ end=$(date +%s)
 ok $? "argo-ping -w 1 stops after the deadline with status 1"
 
 # ---- argo-cat stream ----
-head -c 1048576 /dev/urandom > "$T/data.in"
+head -c 4194304 /dev/urandom > "$T/data.in"
 dom1 sh -c "exec \"$CAT\" -l 5000 > \"$T/recv\""
 wait_bound s 1 5000
 "$CAT" -v 1 5000 < "$T/data.in" > /dev/null 2> "$T/err"
-ok $? "argo-cat client sends 1 MiB and exits 0"
+ok $? "argo-cat client sends 4 MiB and exits 0"
 wait "$last"
 ok $? "argo-cat -l exits 0 after the peer's EOF"
 cmp -s "$T/data.in" "$T/recv"
-ok $? "1 MiB arrived intact"
-grep -q 'sent 1048576 bytes, received 0 bytes in [0-9.]* s ([0-9.]* KiB/s)' \
+ok $? "4 MiB arrived intact"
+grep -q 'sent 4194304 bytes, received 0 bytes in [0-9.]* s ([0-9.]* KiB/s)' \
 	"$T/err"
 ok $? "-v reports bytes and throughput"
 
@@ -165,6 +165,21 @@ ok $? "argo-cat client to an -e /bin/cat listener exits 0"
 ok $? "half-close: stdin EOF reaches the peer, its echo comes back"
 wait "$last"
 ok $? "listener -e exits with the program's status 0"
+
+dom1 "$CAT" -l -e /bin/cat 5006
+wait_bound s 1 5006
+"$CAT" 1 5006 < "$T/data.in" > "$T/echo"
+ok $? "4 MiB both ways at once through an -e /bin/cat echo: exit 0"
+cmp -s "$T/data.in" "$T/echo"
+ok $? "the echo is intact (no deadlock between the directions)"
+wait "$last"
+
+dom1 "$CAT" -l -c 'awk "/^SigIgn/ {print \$2}" /proc/$$/status' 5007
+wait_bound s 1 5007
+ign=$("$CAT" 1 5007 < /dev/null)
+[ $(( 0x$ign & 0x1000 )) -eq 0 ]
+ok $? "the -c program does not inherit argo-cat's ignored SIGPIPE ($ign)"
+wait "$last"
 
 dom1 "$CAT" -l -k -c 'tr a-z A-Z' 5002
 wait_bound s 1 5002
