@@ -22,6 +22,9 @@
  *       print the kernel's argo_stream slab usage, close them; TAP.
  *   stream_test hold PORT PARTNER SECS
  *       Accept one connection and never read from it.
+ *   stream_test chat DOMID PORT
+ *       Connect; for each line on stdin send it and expect it echoed
+ *       (against "echo"); TAP, one line each (save/restore test).
  *   stream_test flood DOMID PORT SECS | drain DOMID PORT SECS
  *       Connect and write (flood) or read (drain) until an error or EOF;
  *       print how it ended and when (the peer-death test).
@@ -569,6 +572,31 @@ static int cmd_many(uint16_t dom, uint32_t port, int n)
 	return t_done();
 }
 
+static int cmd_chat(uint16_t dom, uint32_t port)
+{
+	char line[256], back[256];
+	size_t len;
+	int fd;
+
+	fd = connect_retry(dom, port, 60);
+	t_ok(fd >= 0, "connect to %u:0x%x%s%s", dom, port, fd < 0 ? ": " : "",
+	     fd < 0 ? strerror(errno) : "");
+	if (fd < 0)
+		return t_done();
+	while (fgets(line, sizeof(line), stdin)) {
+		line[strcspn(line, "\n")] = 0;
+		len = strlen(line);
+		if (write_full(fd, line, len) || read_full(fd, back, len)) {
+			t_ok(0, "echo of '%s': %s", line,
+			     errno ? strerror(errno) : "EOF");
+			continue;
+		}
+		t_ok(!memcmp(line, back, len), "echo of '%s'", line);
+	}
+	close(fd);
+	return t_done();
+}
+
 /* ---- peer death ---------------------------------------------------------- */
 
 static int cmd_hold(uint32_t port, const char *partner, int secs)
@@ -1025,6 +1053,9 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "hold") && argc == 5)
 		return cmd_hold(strtoul(argv[2], NULL, 0), argv[3],
 				atoi(argv[4]));
+	if (!strcmp(cmd, "chat") && argc == 4)
+		return cmd_chat(strtoul(argv[2], NULL, 0),
+				strtoul(argv[3], NULL, 0));
 	if ((!strcmp(cmd, "flood") || !strcmp(cmd, "drain")) && argc == 5)
 		return cmd_flood_drain(!strcmp(cmd, "flood"),
 				       strtoul(argv[2], NULL, 0),

@@ -1,0 +1,78 @@
+#!/bin/bash
+# stream-save.sh - stream sockets across xl save -c (checkpoint: the guest
+# runs on with the same domid) and xl save/restore (a new domid).
+#
+#   dom0: chat A ----> pv: stream_test echo 0x7400 (partner dom0)
+#         "before"                      echoed
+#         xl save -c pv; "checkpoint"   echoed: the connection survives
+#         xl save pv; xl restore        pv has a new domid: A is reset
+#         "restored"                    fails with an error, no hang
+#   dom0: chat B ----> pv (new domid)   the listener kept listening
+set -u
+
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+relay() {
+	local line re='^(not )?ok [0-9]+ - (.*)$'
+	while IFS= read -r line; do
+		if [[ $line =~ $re ]]; then
+			if [ -z "${BASH_REMATCH[1]}" ]; then ok "$1: ${BASH_REMATCH[2]}"
+			else not_ok "$1: ${BASH_REMATCH[2]}"; fi
+		else
+			echo "# $line"
+		fi
+	done
+}
+# Wait up to $1 s for file $2 to contain pattern $3.
+wait_for() {
+	local t=0
+	until grep -q "$3" "$2" 2>/dev/null || [ $t -ge "$1" ]; do sleep 1; t=$((t + 1)); done
+	grep -q "$3" "$2" 2>/dev/null
+}
+
+g=pv
+timeout 60 lab-guest $g -- true >/dev/null 2>&1 || { echo "guest $g not reachable"; exit 1; }
+modprobe argo
+timeout 60 lab-guest $g -- modprobe argo
+timeout 900 lab-guest $g -- stream_test echo 0x7400 0 2 >/tmp/stream-save.serve 2>&1 &
+spid=$!
+
+id1=$(lab-guest $g --domid)
+rm -f /tmp/stream-save.fifo /tmp/stream-save.a
+mkfifo /tmp/stream-save.fifo
+stream_test chat "$id1" 0x7400 </tmp/stream-save.fifo >/tmp/stream-save.a 2>&1 &
+apid=$!
+exec 3>/tmp/stream-save.fifo
+
+echo before >&3
+check "connection A: echo before the save" wait_for 30 /tmp/stream-save.a "^ok 2 - echo of 'before'"
+
+check "xl save -c $g (checkpoint)" timeout 300 xl save -c $g /tmp/stream-save.chk
+sleep 2
+id2=$(lab-guest $g --domid)
+check "domid unchanged after the checkpoint ($id1 -> $id2)" test "$id1" = "$id2"
+echo checkpoint >&3
+check "connection A survives the checkpoint" wait_for 60 /tmp/stream-save.a "^ok 3 - echo of 'checkpoint'"
+
+check "xl save $g" timeout 300 xl save $g /tmp/stream-save.img
+check "xl restore" timeout 300 xl restore /tmp/stream-save.img
+for _ in $(seq 60); do timeout 10 lab-guest $g -- true >/dev/null 2>&1 && break; sleep 2; done
+id3=$(lab-guest $g --domid)
+echo "# domid after restore: $id3"
+echo restored >&3
+check "connection A to the old domid fails with an error, no hang" \
+	wait_for 60 /tmp/stream-save.a "^not ok 4 - echo of 'restored': "
+exec 3>&-
+timeout 30 tail --pid="$apid" -f /dev/null
+sed 's/^/# A: /' /tmp/stream-save.a
+
+echo "the listener after restore" | timeout 120 stream_test chat "$id3" 0x7400 2>&1 |
+	relay "connection B to the restored guest ($id3)"
+wait "$spid"
+rc=$?
+sed 's/^/# server: /' /tmp/stream-save.serve | tail -4
+check "echo server in $g served both connections (rc $rc)" test "$rc" = 0
+rm -f /tmp/stream-save.chk /tmp/stream-save.img /tmp/stream-save.fifo
+exit $failed
