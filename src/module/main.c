@@ -24,23 +24,23 @@ static int __init argo_init(void)
 	ret = argo_ringtab_init();
 	if (ret)
 		goto err;
-	ret = argo_stream_init();
-	if (ret)
-		goto err_ringtab;
 	ret = argo_admin_init();
 	if (ret)
-		goto err_stream;
-	ret = argo_dev_init();
+		goto err_ringtab;
+	ret = argo_stream_init();
 	if (ret)
 		goto err_admin;
+	ret = argo_dev_init();
+	if (ret)
+		goto err_stream;
 
 	pr_info("Argo sockets ready (domain %u)\n", argo_local_domid());
 	return 0;
 
-err_admin:
-	argo_admin_exit();
 err_stream:
 	argo_stream_exit();
+err_admin:
+	argo_admin_exit();
 err_ringtab:
 	argo_ringtab_exit();
 err:
@@ -50,8 +50,8 @@ err:
 static void __exit argo_exit(void)
 {
 	argo_dev_exit();
-	argo_admin_exit();
 	argo_stream_exit();
+	argo_admin_exit();
 	argo_ringtab_exit();
 }
 

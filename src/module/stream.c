@@ -78,6 +78,7 @@
 #include <linux/slab.h>
 #include <linux/mm.h>
 #include <linux/err.h>
+#include <linux/debugfs.h>
 #include <linux/hashtable.h>
 #include <linux/jiffies.h>
 #include <linux/kref.h>
@@ -99,6 +100,12 @@ static unsigned int stream_window = 256 * 1024;
 module_param(stream_window, uint, 0644);
 MODULE_PARM_DESC(stream_window,
 		 "stream receive window per connection in bytes (default 262144)");
+
+/* Testing only: root may send raw messages through debugfs. */
+static bool stream_inject;
+module_param(stream_inject, bool, 0644);
+MODULE_PARM_DESC(stream_inject,
+		 "allow writes to debugfs argo/stream_inject: raw messages for tests of hostile input (default off)");
 
 #define ARGO_STREAM_MSG_MAX	(64U * 1024 - ARGO_PROTO_HDR_LEN)
 #define ARGO_STREAM_MSG_MIN	1024U
@@ -1704,10 +1711,65 @@ const struct argo_sock_ops argo_stream_ops = {
 	.show = stream_show,
 };
 
+/* ---- Forged messages for tests ------------------------------------------ */
+
+/*
+ * A write to argo/stream_inject: this header, then the message payload.
+ * Xen stamps our domid as the source; the source port is the caller's
+ * choice, so a test can impersonate a connection of this domain.
+ */
+struct argo_inject_hdr {
+	__u16 domid;
+	__u16 pad;
+	__u32 dst_port;
+	__u32 src_port;
+	__u32 msg_type;		/* 0: ARGO_MSG_TYPE_STREAM */
+};
+
+static ssize_t stream_inject_write(struct file *file, const char __user *ubuf,
+				   size_t len, loff_t *ppos)
+{
+	struct argo_inject_hdr h;
+	xen_argo_addr_t dst;
+	struct kvec kv;
+	ssize_t ret;
+	u8 *buf;
+
+	if (!READ_ONCE(stream_inject))
+		return -EPERM;
+	if (len < sizeof(h) || len > sizeof(h) + ARGO_STREAM_MSG_MAX)
+		return -EINVAL;
+	buf = memdup_user(ubuf, len);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
+	memcpy(&h, buf, sizeof(h));
+	dst.aport = h.dst_port;
+	dst.domain_id = h.domid;
+	dst.pad = 0;
+	kv.iov_base = buf + sizeof(h);
+	kv.iov_len = len - sizeof(h);
+	ret = argo_sendv(h.src_port, &dst, &kv, 1,
+			 h.msg_type ?: ARGO_MSG_TYPE_STREAM);
+	kfree(buf);
+	return ret < 0 ? ret : len;
+}
+
+static const struct file_operations stream_inject_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = stream_inject_write,
+	.llseek = no_llseek,
+};
+
+static struct dentry *stream_inject_file;
+
 /* ---- Module init/exit ---------------------------------------------------- */
 
+/* After argo_admin_init(), which makes the debugfs directory. */
 int argo_stream_init(void)
 {
+	struct dentry *dir;
+
 	argo_stream_cache = kmem_cache_create("argo_stream",
 					      sizeof(struct argo_stream), 0,
 					      SLAB_ACCOUNT, NULL);
@@ -1717,6 +1779,13 @@ int argo_stream_init(void)
 	if (!argo_stream_wq) {
 		kmem_cache_destroy(argo_stream_cache);
 		return -ENOMEM;
+	}
+	dir = debugfs_lookup("argo", NULL);
+	if (dir) {
+		stream_inject_file = debugfs_create_file("stream_inject", 0200,
+							 dir, NULL,
+							 &stream_inject_fops);
+		dput(dir);
 	}
 	pr_debug("stream: %zu bytes per socket, window %u\n",
 		 sizeof(struct argo_stream), stream_window);
@@ -1728,6 +1797,8 @@ void argo_stream_exit(void)
 	struct argo_stream *st, *tmp;
 	LIST_HEAD(list);
 
+	debugfs_remove(stream_inject_file);
+	stream_inject_file = NULL;
 	/* Every file is closed; only owed FIN/RSTs may remain: drop them. */
 	cancel_delayed_work_sync(&argo_probe_work);
 	cancel_delayed_work_sync(&argo_pend_work);

@@ -2,9 +2,10 @@
 /*
  * stream.h - stream sockets (stream.c): argo_stream_ops is declared in
  * sock.h.  main.c calls argo_stream_init() after argo_ringtab_init() and
- * argo_stream_exit() before argo_ringtab_exit(): the stream code owns a
- * workqueue (control-message retries, dead-peer probes)
- * whose last items may free sockets and so unregister rings.
+ * argo_admin_init() (it adds debugfs argo/stream_inject), and
+ * argo_stream_exit() before argo_admin_exit() and argo_ringtab_exit(): the
+ * stream code owns a workqueue (control-message retries, dead-peer
+ * probes) whose last items may free sockets and so unregister rings.
  */
 #ifndef ARGO_STREAM_H
 #define ARGO_STREAM_H
