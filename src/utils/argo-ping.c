@@ -85,6 +85,13 @@ static int transient(int err)
 	       err == ENOMEM || err == EINTR;
 }
 
+static void forget_seen(struct client *c, uint32_t seq)
+{
+	unsigned bit = seq % 65536;
+
+	c->seen[bit / 8] &= (unsigned char)~(1u << (bit % 8));
+}
+
 static int send_request(struct client *c)
 {
 	struct ping_hdr h = {
@@ -94,6 +101,7 @@ static int send_request(struct client *c)
 
 	h.stamp_ns = now_ns();
 	ping_encode(c->buf, c->o->size, &h);
+	forget_seen(c, h.seq);	/* the bitmap wraps every 65536 requests */
 	c->st.sent++;
 	if (argo_sendto(c->fd, c->buf, c->o->size, 0, &c->o->target) >= 0)
 		return 0;

@@ -245,5 +245,26 @@ for args in "-c" "-w" "-s 99999999999999999999" "-i -1 1" "1:" ":" \
 done
 ok $crash "no crash or hang on odd arguments"
 
+# Random combinations of plausible and implausible words; -w bounds any
+# listener or wait they start.
+crash=0
+words="-l -k -u -v -q -c -e -P -p -i -s -W -w 1 0 7 5000 any x -- '' \
+	0.01 /bin/true 99999999999 -1 1:7 0x7fef : -h"
+i=0
+while [ $i -lt 150 ]; do
+	i=$((i + 1))
+	args=$(echo "$words" | tr ' \t' '\n\n' | grep -v '^$' |
+		awk -v s=$i 'BEGIN { srand(s) } { w[NR] = $0 }
+		END { k = 1 + int(rand() * 5); for (j = 0; j < k; j++)
+			printf "%s ", w[1 + int(rand() * NR)] }')
+	for t in "$PING" "$CAT"; do
+		# shellcheck disable=SC2086
+		timeout 10 "$t" $args -w 0.2 < /dev/null > /dev/null 2>&1
+		rc=$?
+		[ $rc -ge 124 ] && { crash=1; echo "# ${t##*/} $args -w 0.2: status $rc"; }
+	done
+done
+ok $crash "no crash or hang on 300 random argument vectors"
+
 echo "1..$n"
 [ $failed -eq 0 ]
