@@ -122,5 +122,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	      "queues not drained after %lu messages: endless exchange",
 	      drained);
 	CHECK(!S.violation, "%s", S.why);
+	CHECK(!kshim_warnings, "proto.c hit a WARN_ON");
 	return 0;
 }

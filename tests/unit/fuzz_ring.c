@@ -200,5 +200,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		mode_model(d, n);
 	else
 		mode_garbage(d, n);
+	CHECK(!kshim_warnings);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 int kshim_log_enabled;
+unsigned long kshim_warnings;
 
 static void __attribute__((constructor)) kshim_init(void)
 {

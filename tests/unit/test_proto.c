@@ -586,6 +586,7 @@ static void t_legacy_client(void)
 
 static void t_abort_and_states(void)
 {
+	unsigned long warn;
 	struct argo_conn c;
 	struct argo_pkt p = { .flags = ARGO_PROTO_CREDIT };
 
@@ -608,8 +609,10 @@ static void t_abort_and_states(void)
 	T_OK(!argo_proto_shutdown_wr(&c));
 	/* Consuming more than queued is clamped (and warns). */
 	argo_proto_connect(&c, 1, 4096);
+	warn = kshim_warnings;
 	T_OK(!argo_proto_rx_consumed(&c, 10));
 	T_EQ(c.rx_consumed, 0);
+	T_EQ(kshim_warnings, warn + 1);
 	/* FIN_WAIT close with unread data: RST. */
 	{
 		int a, b;
@@ -717,6 +720,11 @@ static void t_keepalive_probe(void)
 	T_SIM_OK(&S);
 }
 
+static void t_no_warnings(void)
+{
+	T_EQ(kshim_warnings, 1);
+}
+
 int main(void)
 {
 	t_case("proto: parse accepts/refuses each packet shape", t_parse);
@@ -747,5 +755,7 @@ int main(void)
 	       t_closed_conn_still_routed);
 	t_case("proto: CLOSE_WAIT receive, zero-length data",
 	       t_close_wait_rx);
+	/* Only the deliberate misuse above may WARN. */
+	t_case("proto: no other WARN_ON fired", t_no_warnings);
 	return t_done();
 }

@@ -520,6 +520,11 @@ static void t_random_garbage(void)
 	free(r);
 }
 
+static void t_no_warnings(void)
+{
+	T_EQ(kshim_warnings, 0);
+}
+
 int main(void)
 {
 	t_case("ring: len/npages rules match Xen's register_ring",
@@ -540,5 +545,6 @@ int main(void)
 	t_case("ring: consumer loop ends for every small ring state",
 	       t_drain_terminates_exhaustive);
 	t_case("ring: random garbage, consumer loop ends", t_random_garbage);
+	t_case("ring: no WARN_ON fired", t_no_warnings);
 	return t_done();
 }
