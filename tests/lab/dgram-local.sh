@@ -2,7 +2,8 @@
 # dgram-local.sh - datagram sockets within one domain, in every domain:
 # dgram_local (binding, source address, boundaries, MSG_PEEK/TRUNC,
 # non-blocking, poll, connect filter, full ring and space wake-up, bad
-# arguments and pointers, privileged ports, wildcard rings), natively and
+# arguments and pointers, privileged ports, wildcard rings), dgram_stress
+# (senders blocked on a full ring, Xen's ring limit), natively and
 # from 32-bit userspace (compat_ioctl), then no ring
 # or socket left in the debugfs counters, and rmmod.
 #
@@ -49,6 +50,11 @@ for d in dom0 pv pvh; do
 		check "$d: the wildcard refusal is explained in the kernel log" \
 			on "$d" 'dmesg | grep -q "wildcard rings need Xen.s argo=1,mac-permissive=1; bind with a partner domain instead"'
 	fi
+	# Load: blocked and polling senders on a tiny ring, Xen's ring limit.
+	on "$d" 'dgram_stress 0x7000 1000' >"/tmp/dgram-stress.$d" 2>&1
+	rc=$?
+	relay "$d" <"/tmp/dgram-stress.$d"
+	check "$d: dgram_stress exit status 0 (got $rc)" test "$rc" = 0
 	# The same from 32-bit userspace (compat_ioctl), when it was built.
 	if on "$d" 'command -v dgram_local32' >/dev/null 2>&1; then
 		on "$d" "ARGO_EXPECT_WILDCARD=$wild dgram_local32 0x4800" >"/tmp/dgram-local32.$d" 2>&1
