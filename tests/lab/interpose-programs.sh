@@ -1,0 +1,86 @@
+#!/bin/bash
+# interpose-programs.sh - unmodified Debian programs through the Argo
+# interposer (argo-run), across domains: a web server and its client,
+# socat over stream and datagram sockets, iperf3.
+#
+#   client                                   server
+#   dom0: curl http://1.0.0.H:8080/     -->  pvh: python3 -m http.server -b 0.0.0.0 8080
+#   pv:   curl http://1.0.0.H:8080/     -->  (same)
+#   pv2:  socat - TCP:1.0.0.P:7000      -->  pv: socat TCP-LISTEN:7000,fork EXEC:cat
+#   pv2:  socat - UDP:1.0.0.P:7001      -->  pv: socat UDP-RECVFROM:7001,fork EXEC:cat
+#   dom0: iperf3 -4 -c 1.0.0.P -t 3     -->  pv: iperf3 -4 -s -1
+set -u
+
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+on() {
+	local d=$1; shift
+	if [ "$d" = dom0 ]; then timeout 300 sh -c "$*"
+	else timeout 300 lab-guest "$d" -- sh -c "$*"; fi
+}
+domid() { if [ "$1" = dom0 ]; then echo 0; else lab-guest "$1" --domid; fi; }
+D=/tmp/argo-ipprog
+# bg DOMAIN NAME CMD: run CMD detached under argo-run; pid in $D/NAME.pid
+bg() {
+	on "$1" "mkdir -p $D; setsid -f sh -c 'echo \$\$ > $D/$2.pid; exec argo-run -- $3' \
+		> $D/$2.log 2>&1 < /dev/null"
+}
+stop() { on "$1" "kill \$(cat $D/$2.pid) 2>/dev/null; true"; }
+retry='r() { i=0; until "$@"; do i=$((i+1)); [ $i -ge 40 ] && return 1; sleep 0.25; done; }'
+no_tcp_listener() {
+	local hex
+	hex=$(printf '%04X' "$2")
+	on "$1" "! grep -qi '^ *[0-9]*: [0-9A-F]*:$hex [0-9A-F:]* 0A' /proc/net/tcp /proc/net/tcp6"
+}
+
+for d in dom0 pv pvh pv2; do
+	on "$d" 'modprobe argo' || not_ok "$d: modprobe argo"
+done
+P=$(domid pv) H=$(domid pvh) Q=$(domid pv2)
+echo "# pv = domain $P, pvh = domain $H, pv2 = domain $Q"
+
+# ---- python3 http.server <- curl ----
+on pvh "mkdir -p $D/www; head -c 262144 /dev/urandom > $D/www/blob; md5sum < $D/www/blob > $D/www/blob.md5"
+bg pvh http "python3 -m http.server -b 0.0.0.0 -d $D/www 8080"
+sleep 2
+check "pvh: http.server has no real TCP listener on 8080" no_tcp_listener pvh 8080
+want=$(on pvh "cat $D/www/blob.md5")
+for c in dom0 pv; do
+	got=$(on "$c" "$retry; r argo-run -- curl -sS -o /tmp/argo-ipprog.blob http://1.0.0.$H:8080/blob && md5sum < /tmp/argo-ipprog.blob")
+	check "curl $c -> pvh (http://1.0.0.$H:8080/blob): 256 KiB intact" test -n "$got" -a "$got" = "$want"
+done
+log=$(on pvh "cat $D/http.log")
+echo "$log" | sed 's/^/# http.server: /'
+check "http.server logged dom0 as 1.0.0.0 and pv as 1.0.0.$P" \
+	grep -q "^1\.0\.0\.0 - - .*GET /blob" <<<"$log"
+grep -q "^1\.0\.0\.$P - - .*GET /blob" <<<"$log" || not_ok "http.server: pv's request from 1.0.0.$P"
+stop pvh http
+
+# ---- socat stream and datagram, domU <-> domU ----
+bg pv socat-tcp "socat TCP-LISTEN:7000,reuseaddr,fork EXEC:/bin/cat"
+bg pv socat-udp "socat UDP-RECVFROM:7001,fork EXEC:/bin/cat"
+sleep 2
+out=$(on pv2 "$retry; r sh -c 'echo stream-via-socat | argo-run -- socat - TCP:1.0.0.$P:7000'")
+check "socat pv2 -> pv TCP: echoed ('$out')" test "$out" = stream-via-socat
+out=$(on pv2 "head -c 1048576 /dev/urandom > $D.send; md5sum < $D.send;
+	argo-run -- socat - TCP:1.0.0.$P:7000 < $D.send | md5sum")
+set -- $out
+check "socat pv2 -> pv TCP: 1 MiB through cat and back intact" test -n "${1:-}" -a "${1:-}" = "${3:-x}"
+out=$(on pv2 "echo datagram-via-socat | argo-run -- socat -T 5 - UDP:1.0.0.$P:7001")
+check "socat pv2 -> pv UDP: answered to the source address ('$out')" test "$out" = datagram-via-socat
+stop pv socat-tcp
+stop pv socat-udp
+
+# ---- iperf3, dom0 -> pv ----
+bg pv iperf "iperf3 -4 -s -1 -p 5201"
+sleep 2
+out=$(on dom0 "$retry; r argo-run -- iperf3 -4 -c 1.0.0.$P -p 5201 -t 3" 2>&1)
+rc=$?
+echo "$out" | grep -E 'sender|receiver|error' | sed 's/^/# iperf3: /'
+check "iperf3 dom0 -> pv: exit 0 with a receiver summary" \
+	test "$rc" = 0 -a -n "$(grep receiver <<<"$out")"
+stop pv iperf
+echo "1..$n"
+exit $failed
