@@ -4,6 +4,7 @@
 #   every domain:  stream_test local   (both ends local: refused, accept,
 #                  addresses, non-blocking connect, backlog, half-close,
 #                  reset, flow control, fairness, 16 MiB each way)
+#   dom0, pv:      stream_test hostile (forged messages through debugfs)
 #
 #   client                         server (stream_test serve)
 #   dom0  ==== 16 MiB each way ==> pv
@@ -45,6 +46,13 @@ done
 for d in dom0 pv pvh; do
 	on "$d" 'stream_test local' 2>&1 | relay "$d local"
 	check "$d local: exit status 0" test "${PIPESTATUS[0]}" = 0
+done
+
+# Forged packets (root-only debugfs hook, enabled for this test only).
+for d in dom0 pv; do
+	on "$d" "$dbg; echo 1 >/sys/module/argo/parameters/stream_inject; stream_test hostile; rc=\$?; echo 0 >/sys/module/argo/parameters/stream_inject; exit \$rc" 2>&1 |
+		relay "$d hostile"
+	check "$d hostile: exit status 0" test "${PIPESTATUS[0]}" = 0
 done
 
 port=0x7100

@@ -8,6 +8,11 @@
  *       both ways, MSG_PEEK/MSG_WAITALL, half-close, close with unread
  *       data (reset), flow control (EAGAIN, POLLOUT, a blocked writer),
  *       fairness on a shared listener ring, 16 MiB each way at once.
+ *   stream_test hostile
+ *       Forged stream messages (debugfs argo/stream_inject, needs the
+ *       module parameter stream_inject=1) against connections of this
+ *       domain: unknown flags, bad lengths, garbage, a credit overrun and
+ *       a bogus CREDIT; each is dropped or resets only its connection.
  *   stream_test serve PORT PARTNER [COUNT]
  *       Listen on PORT (PARTNER: a domid or "any"); serve COUNT (default 1)
  *       connections of the transfer protocol below, one thread each.
@@ -1011,6 +1016,171 @@ static void t_bulk(void)
 	close(lfd);
 }
 
+/* ---- forged messages ------------------------------------------------- */
+
+struct inject_hdr {
+	uint16_t domid;
+	uint16_t pad;
+	uint32_t dst_port;
+	uint32_t src_port;
+	uint32_t msg_type;
+};
+
+static int inject(uint32_t src_port, uint32_t dst_port, uint32_t type,
+		  const void *msg, size_t len)
+{
+	static unsigned char buf[sizeof(struct inject_hdr) + 70000];
+	struct inject_hdr h = { .domid = me, .dst_port = dst_port,
+				.src_port = src_port, .msg_type = type };
+	int fd = open("/sys/kernel/debug/argo/stream_inject", O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), msg, len);
+	n = write(fd, buf, sizeof(h) + len);
+	close(fd);
+	return n == (ssize_t)(sizeof(h) + len) ? 0 : -1;
+}
+
+static int inject_stream(uint32_t src, uint32_t dst, uint32_t flags,
+			 uint32_t conid, const void *payload, size_t plen)
+{
+	static unsigned char m[70000];
+
+	memcpy(m, &flags, 4);
+	memcpy(m + 4, &conid, 4);
+	memcpy(m + 8, payload, plen);
+	return inject(src, dst, 0, m, 8 + plen);
+}
+
+/* The conid of the accepted connection listening-port lport <- cport. */
+static long conid_of(uint32_t lport, uint32_t cport)
+{
+	char line[1024], a[64], b[64];
+	FILE *f = fopen("/sys/kernel/debug/argo/sockets", "r");
+	unsigned long conid;
+	long ret = -1;
+	char *p;
+
+	snprintf(a, sizeof(a), "port 0x%08x ", lport);
+	snprintf(b, sizeof(b), "peer %u:0x%08x conid ", me, cport);
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!strstr(line, a) || !(p = strstr(line, b)))
+			continue;
+		if (sscanf(p + strlen(b), "%lx", &conid) == 1)
+			ret = conid;
+	}
+	if (f)
+		fclose(f);
+	return ret;
+}
+
+static int set_window(int w)
+{
+	FILE *f = fopen("/sys/module/argo/parameters/stream_window", "w");
+
+	if (!f)
+		return -1;
+	fprintf(f, "%d\n", w);
+	return fclose(f);
+}
+
+/* c and s still carry data both ways. */
+static int alive(int c, int s)
+{
+	char buf[4];
+
+	return write(c, "ping", 4) == 4 && !read_full(s, buf, 4) &&
+	       !memcmp(buf, "ping", 4) && write(s, "pong", 4) == 4 &&
+	       !read_full(c, buf, 4) && !memcmp(buf, "pong", 4);
+}
+
+static int cmd_hostile(void)
+{
+	uint32_t port = next_port++, cport, conid, bogus[2];
+	unsigned char junk[64], big[5000];
+	int lfd, c, s, c2, s2 = -1, i, ok_all;
+	char buf[16];
+	long id;
+
+	signal(SIGPIPE, SIG_IGN);
+	me = self_domid();
+	lfd = s_listen(port, ARGO_DOMID_ANY, 8);
+	/* A small window, so that overrunning it fits in one message. */
+	t_ok(!set_window(4096), "stream_window set to 4096 for this test");
+	pair(lfd, port, &c, &s);
+	set_window(262144);
+	cport = argo_name(c).aport;
+	id = conid_of(port, cport);
+	t_ok(id >= 0, "found the connection's conid in debugfs (0x%lx)", id);
+	if (id < 0)
+		return t_done();
+	conid = id;
+	if (inject_stream(cport, port, 0x40, conid, NULL, 0)) {
+		printf("Bail out! stream_inject: %s (load with stream_inject=1)\n",
+		       strerror(errno));
+		return 1;
+	}
+	t_ok(alive(c, s), "unknown flag bit 0x40: dropped, connection fine");
+	t_ok(!inject(cport, port, 0, "abcd", 4) && alive(c, s),
+	     "4-byte message (shorter than a header): dropped");
+	memset(junk, 0, sizeof(junk));
+	t_ok(!inject_stream(cport, port, 1, conid, junk, 4) && alive(c, s),
+	     "SYN of 12 bytes: dropped");
+	t_ok(!inject_stream(cport, port, 8 | 4, conid, NULL, 0) && alive(c, s),
+	     "FIN|RST combination: dropped");
+	t_ok(!inject(cport, port, 0x1234, "x", 1) && alive(c, s),
+	     "a message of another type on the stream ring: dropped");
+	ok_all = 1;
+	srand(42);
+	for (i = 0; i < 300; i++) {
+		size_t n = rand() % sizeof(junk);
+		size_t k;
+
+		for (k = 0; k < n; k++)
+			junk[k] = rand();
+		/* From a port nobody uses: answers (RST) go nowhere. */
+		if (inject(0x5bad0000 + i, port, 0, junk, n))
+			ok_all = 0;
+	}
+	t_ok(ok_all && alive(c, s), "300 random messages to the listener: connection fine");
+	c2 = s_open();
+	t_ok(!argo_connect(c2, me, port) && (s2 = s_accept(lfd, NULL)) >= 0,
+	     "the listener still accepts");
+	close(c2);
+	close(s2);
+
+	memset(big, 'B', sizeof(big));
+	t_ok(!inject_stream(cport, port, 0, conid, big, sizeof(big)),
+	     "forged data beyond the 4096-byte window");
+	T_ERRNO(read(s, buf, sizeof(buf)), ECONNRESET,
+		"the overrun resets that connection");
+	T_ERRNO(read(c, buf, sizeof(buf)), ECONNRESET,
+		"the peer got the RST");
+	close(c);
+	close(s);
+
+	pair(lfd, port, &c, &s);
+	cport = argo_name(c).aport;
+	id = conid_of(port, cport);
+	bogus[0] = 262144;		/* window */
+	bogus[1] = 1000000;		/* consumed: more than was ever sent */
+	t_ok(id >= 0 && !inject_stream(cport, port, 0x10, id, bogus, 8),
+	     "forged CREDIT for bytes never sent");
+	T_ERRNO(read(s, buf, sizeof(buf)), ECONNRESET, "it resets the connection");
+	close(c);
+	close(s);
+
+	pair(lfd, port, &c, &s);
+	t_ok(alive(c, s), "new connections work after all that");
+	close(c);
+	close(s);
+	close(lfd);
+	return t_done();
+}
+
 static int cmd_local(void)
 {
 	signal(SIGPIPE, SIG_IGN);
@@ -1036,6 +1206,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (!strcmp(cmd, "local"))
 		return cmd_local();
+	if (!strcmp(cmd, "hostile"))
+		return cmd_hostile();
 	if (!strcmp(cmd, "serve") && argc >= 4)
 		return cmd_serve(strtoul(argv[2], NULL, 0), argv[3],
 				 argc > 4 ? atoi(argv[4]) : 1);
