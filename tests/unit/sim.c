@@ -63,6 +63,19 @@ static void send_rst(struct sim *s, int from, u32 conid)
 
 	if (!send_msg(s, from, b, argo_proto_build_rst(conid, b), false))
 		s->rst_sent[from]++;
+	if (!sim_rst_seen(s, conid) &&
+	    s->n_rst_conids < ARRAY_SIZE(s->rst_conids))
+		s->rst_conids[s->n_rst_conids++] = conid;
+}
+
+bool sim_rst_seen(const struct sim *s, u32 conid)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->n_rst_conids; i++)
+		if (s->rst_conids[i] == conid)
+			return true;
+	return false;
 }
 
 static void send_credit(struct sim *s, int e, struct sim_sock *k)

@@ -71,6 +71,8 @@ struct sim {
 	unsigned long delivered;	/* messages taken off the queues */
 	unsigned long sent[2];		/* messages sent by e[i] */
 	unsigned long rst_sent[2];
+	u32 rst_conids[64];		/* the first conids an RST was sent for */
+	unsigned int n_rst_conids;
 	unsigned long parse_errors;
 	unsigned long send_fail;
 	int violation;
@@ -97,6 +99,8 @@ void sim_abort(struct sim *s, int e, int sock, int err);
 void sim_inject(struct sim *s, int e, const void *buf, u32 len);
 /* Endpoint index of the socket with that conid, or -1. */
 int sim_find(struct sim *s, int e, u32 conid);
+/* Was an RST sent (by either side) for this conid? */
+bool sim_rst_seen(const struct sim *s, u32 conid);
 /* Check the invariants of every socket (sets violation). */
 void sim_check(struct sim *s);
 

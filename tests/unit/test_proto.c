@@ -720,6 +720,95 @@ static void t_keepalive_probe(void)
 	T_SIM_OK(&S);
 }
 
+/*
+ * Random honest conversations: whatever the interleaving of connects,
+ * writes, reads, shutdowns, closes and deliveries, once both applications
+ * have read everything and closed, the queues drain, and on every
+ * connection that saw no RST each side received exactly what the other
+ * wrote.
+ */
+static void t_random_honest_runs(void)
+{
+	uint64_t seed = 1;
+	unsigned int run, checked = 0, lossless = 0;
+
+	for (run = 0; run < 3000 && !t_case_failures(); run++) {
+		unsigned int i, step;
+		bool leg = run % 5 == 1, leg_srv = run % 5 == 2;
+
+		sim_init(&S, leg, leg_srv, 1024 + (run % 4) * 1000,
+			 1024 + (run % 3) * 3000);
+		for (step = 0; step < 300; step++) {
+			uint64_t r = tb_rand(&seed);
+			int e = r & 1, k = (r >> 1) % SIM_CONNS;
+			u32 n = (u32)(r >> 8) % 700;
+
+			switch ((r >> 4) % 16) {
+			case 0:
+				if (!e && S.e[0].next_conid < 0x100 + SIM_CONNS)
+					sim_connect(&S, 0);
+				break;
+			case 1: case 2: case 3:
+				sim_write(&S, e, k, n);
+				break;
+			case 4: case 5: case 6:
+				sim_read(&S, e, k, n);
+				break;
+			case 7:
+				if (!(r & 0x7000))
+					sim_shutdown(&S, e, k);
+				break;
+			case 8:
+				if (!(r & 0xf000))
+					sim_close(&S, e, k);
+				break;
+			default:
+				sim_step(&S, e);
+				break;
+			}
+		}
+		/* The applications drain and close everything. */
+		for (i = 0; i < 4; i++) {
+			for (step = 0; step < SIM_CONNS; step++) {
+				sim_read(&S, 0, step, ~0U);
+				sim_read(&S, 1, step, ~0U);
+				if (i == 1) {
+					sim_shutdown(&S, 0, step);
+					sim_shutdown(&S, 1, step);
+				}
+				if (i == 3) {
+					sim_close(&S, 0, step);
+					sim_close(&S, 1, step);
+				}
+			}
+			T_OK(sim_pump(&S, 100000) < 100000);
+		}
+		T_EQ(S.q[0].count + S.q[1].count, 0);
+		T_SIM_OK(&S);
+		for (i = 0; i < SIM_CONNS; i++) {
+			struct sim_sock *a = &S.e[0].s[i];
+			int j;
+
+			if (!a->c.conid || sim_rst_seen(&S, a->c.conid))
+				continue;
+			for (j = 0; j < SIM_CONNS; j++) {
+				struct sim_sock *b = &S.e[1].s[j];
+
+				if (!b->accepted || b->c.conid != a->c.conid)
+					continue;
+				checked++;
+				T_EQ(b->rx_seen, a->tx_written);
+				T_EQ(a->rx_seen, b->tx_written);
+				if (a->tx_written || b->tx_written)
+					lossless++;
+			}
+		}
+	}
+	t_diag("%u connections closed without RST, %u of them carried data",
+	       checked, lossless);
+	T_OK(lossless > 500);
+}
+
 static void t_no_warnings(void)
 {
 	T_EQ(kshim_warnings, 1);
@@ -755,6 +844,8 @@ int main(void)
 	       t_closed_conn_still_routed);
 	t_case("proto: CLOSE_WAIT receive, zero-length data",
 	       t_close_wait_rx);
+	t_case("proto: random honest runs lose no data without an RST",
+	       t_random_honest_runs);
 	/* Only the deliberate misuse above may WARN. */
 	t_case("proto: no other WARN_ON fired", t_no_warnings);
 	return t_done();
