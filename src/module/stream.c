@@ -1581,7 +1581,7 @@ static __poll_t stream_poll(struct argo_sock *sk, struct file *file,
 {
 	struct argo_stream *st = argo_stream(sk);
 	xen_argo_addr_t peer;
-	__poll_t mask = 0;
+	__poll_t mask = 0, want_out;
 	u32 space = 0;
 	u8 role = READ_ONCE(st->role);
 
@@ -1596,7 +1596,10 @@ static __poll_t stream_poll(struct argo_sock *sk, struct file *file,
 	if (role != ARGO_SR_CONN)
 		return EPOLLOUT | EPOLLHUP;
 
-	poll_wait(file, argo_space_waitq(), wait);
+	/* Every VIRQ wakes argo_space_waitq(): only writers wait there. */
+	want_out = poll_requested_events(wait) & (EPOLLOUT | EPOLLWRNORM);
+	if (want_out)
+		poll_wait(file, argo_space_waitq(), wait);
 	spin_lock(&st->slock);
 	if (!list_empty(&st->rxq) || argo_proto_rx_eof(&st->pc) ||
 	    st->shut_rd)
@@ -1619,7 +1622,7 @@ static __poll_t stream_poll(struct argo_sock *sk, struct file *file,
 	spin_unlock(&st->slock);
 
 	/* Ask Xen about ring space only when the caller wants to write. */
-	if (space && (poll_requested_events(wait) & (EPOLLOUT | EPOLLWRNORM)) &&
+	if (space && want_out &&
 	    argo_query_space(&peer, argo_ring_msg_space(space +
 					ARGO_PROTO_HDR_LEN)))
 		mask |= EPOLLOUT | EPOLLWRNORM;
