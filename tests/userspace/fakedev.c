@@ -629,7 +629,9 @@ int ioctl(int fd, unsigned long req, ...)
 	va_start(ap, req);
 	arg = va_arg(ap, void *);
 	va_end(ap);
-	if (!lookup(fd, &f))
+	/* Generic requests (FIONBIO, FIOCLEX ...) are the VFS's, not the
+	 * driver's: they work on the real socket as on the device. */
+	if (_IOC_TYPE(req) != ARGO_TYPE || !lookup(fd, &f))
 		return real_ioctl(fd, req, arg);
 	ret = fake_ioctl(fd, &f, req, arg);
 	err = errno;

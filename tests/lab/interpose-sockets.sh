@@ -1,0 +1,48 @@
+#!/bin/bash
+# interpose-sockets.sh - the interposer's bookkeeping against the real
+# driver, driven by Python's socket module (interpose-sockets.py, run with
+# argo-run): dup/dup2 to fd 1500, fds above 1024, non-blocking connect
+# with epoll and SO_ERROR, options, half-close, threads, fork, UDP.
+#
+#   dom0:  interpose-sockets.py client 1.0.0.P 9100  -->  pv: ... server 9100
+#   pvh:   interpose-sockets.py client 1.0.0.P 9100  -->  (same)
+#   pv:    interpose-sockets.py client 127.0.0.1 9100 --> (same domain)
+set -u
+
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
+on() {
+	local d=$1; shift
+	if [ "$d" = dom0 ]; then timeout 600 sh -c "$*"
+	else timeout 600 lab-guest "$d" -- sh -c "$*"; fi
+}
+domid() { if [ "$1" = dom0 ]; then echo 0; else lab-guest "$1" --domid; fi; }
+PY=/usr/lib/argo-tests/interpose-sockets.py
+[ -r "$PY" ] || PY=$(dirname "$0")/interpose-sockets.py
+
+for d in dom0 pv pvh; do
+	on "$d" 'modprobe argo' || not_ok "$d: modprobe argo"
+done
+P=$(domid pv)
+on pv "setsid -f sh -c 'echo \$\$ > /tmp/argo-ipsock.pid; exec argo-run -- python3 $PY server 9100 300' \
+	> /tmp/argo-ipsock.log 2>&1 < /dev/null"
+sleep 3
+for c in dom0 pvh pv; do
+	addr=1.0.0.$P
+	[ "$c" = pv ] && addr=127.0.0.1
+	out=$(on "$c" "argo-run -- python3 $PY client $addr 9100" 2>&1)
+	rc=$?
+	while IFS= read -r line; do
+		case $line in
+		"ok "*" - "*) ok "$c -> pv: ${line#ok * - }" ;;
+		"not ok "*" - "*) not_ok "$c -> pv: ${line#not ok * - }" ;;
+		"1.."*) ;;
+		*) echo "# $c: $line" ;;
+		esac
+	done <<<"$out"
+	if [ "$rc" = 0 ]; then ok "$c -> pv: client exited 0"; else not_ok "$c -> pv: client exited $rc"; fi
+done
+on pv "head -n 5 /tmp/argo-ipsock.log; kill \$(cat /tmp/argo-ipsock.pid) 2>/dev/null; true" | sed 's/^/# server: /'
+echo "1..$n"
+exit $failed
