@@ -40,7 +40,7 @@ struct argo_dgram {
 	u32 ring_size;
 	bool connected;
 	xen_argo_addr_t peer;
-	u32 want_space;			/* POLLOUT: footprint of a send */
+	u32 want_space;			/* POLLOUT: payload of the last EAGAIN */
 };
 
 static inline struct argo_dgram *argo_dgram(struct argo_sock *sk)
@@ -75,7 +75,7 @@ static struct argo_sock *argo_dgram_create(void)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&d->lock);
 	d->ring_size = ARGO_DEFAULT_RING_SIZE;
-	d->want_space = argo_ring_msg_space(1);
+	d->want_space = 1;
 	argo_sock_init(&d->sk, &argo_dgram_ops);
 	return &d->sk;
 }
@@ -236,7 +236,7 @@ static ssize_t argo_dgram_send(struct argo_sock *sk, const void __user *buf,
 	}
 	kv.iov_base = kbuf;
 	kv.iov_len = len;
-	space = argo_ring_msg_space(len);
+	space = len;
 
 	for (;;) {
 		ret = argo_sendv(ring->aport, &to, &kv, 1, ARGO_MSG_TYPE_DGRAM);

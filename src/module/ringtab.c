@@ -156,6 +156,8 @@ static int argo_ring_add(struct argo_ring *ring)
 			ret = -EADDRINUSE;
 			continue;
 		}
+		if (ret == -ESRCH)
+			ret = -EHOSTUNREACH;	/* no partner domain */
 		if (ret == -EPERM && ring->partner == XEN_ARGO_DOMID_ANY)
 			pr_warn_once("wildcard rings need Xen's argo=1,mac-permissive=1; bind with a partner domain instead\n");
 		if (ret)
@@ -325,8 +327,9 @@ ssize_t argo_sendv(u32 src_port, const xen_argo_addr_t *dst,
 		.dst = { .aport = dst->aport, .domain_id = dst->domain_id },
 	};
 	struct xen_argo_iov xiov[XEN_ARGO_MAXIOV];
+	unsigned int i, n = 0;
 	size_t total = 0;
-	unsigned int i;
+	int ret;
 
 	if (niov > XEN_ARGO_MAXIOV)
 		return -EINVAL;
@@ -334,14 +337,18 @@ ssize_t argo_sendv(u32 src_port, const xen_argo_addr_t *dst,
 	for (i = 0; i < niov; i++) {
 		if (iov[i].iov_len > XEN_ARGO_MAX_RING_SIZE)
 			return -EMSGSIZE;
+		if (!iov[i].iov_len)
+			continue;
 		total += iov[i].iov_len;
-		xiov[i].iov_hnd = (u64)(unsigned long)iov[i].iov_base;
-		xiov[i].iov_len = iov[i].iov_len;
+		xiov[n].iov_hnd = (u64)(unsigned long)iov[i].iov_base;
+		xiov[n].iov_len = iov[i].iov_len;
+		n++;
 	}
 	if (total > XEN_ARGO_MAX_RING_SIZE)
 		return -EMSGSIZE;
 
-	return argo_hc_sendv(&addr, xiov, niov, msg_type);
+	ret = argo_hc_sendv(&addr, xiov, n, msg_type);
+	return ret == -ESRCH ? -EHOSTUNREACH : ret;
 }
 
 /* notify's argument with exactly one entry. */

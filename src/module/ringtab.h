@@ -97,7 +97,8 @@ struct argo_ring {
  * port in [ARGO_EPHEMERAL_PORT_MIN, ARGO_EPHEMERAL_PORT_MAX].  len must
  * satisfy argo_ring_len_valid().  Errors: -EADDRINUSE (this port and
  * partner already has a ring here), -EPERM (Xen refuses: a wildcard ring
- * without mac-permissive, logged once), -ENOMEM, -ENOSPC (Xen's ring limit),
+ * without mac-permissive, logged once), -EHOSTUNREACH (the partner domain
+ * does not exist), -ENOMEM, -ENOSPC (Xen's ring limit: 128 per domain),
  * other Xen errors.  Returns an ERR_PTR on failure.
  */
 struct argo_ring *argo_ring_create(u32 aport, u16 partner, u32 len,
@@ -157,15 +158,18 @@ void argo_rx_notify(void);
  * Send one message of type msg_type made of niov kernel buffers (niov <=
  * XEN_ARGO_MAXIOV) from local port src_port to dst.  Returns the payload
  * bytes sent or -errno: -EAGAIN (no space now), -ECONNREFUSED (no ring
- * accepts us at dst), -EMSGSIZE (larger than the ring could ever hold),
- * -EINVAL, -EPERM (refused by Xen's policy).
+ * accepts us at dst), -EHOSTUNREACH (no such domain), -EMSGSIZE (larger
+ * than the ring could ever hold), -EINVAL, -EPERM (refused by Xen's policy).
+ * Empty iovs are left out (Xen logs a warning for each).  Xen itself
+ * queues a space notification for the message when it returns -EAGAIN.
  */
 ssize_t argo_sendv(u32 src_port, const xen_argo_addr_t *dst,
 		   const struct kvec *iov, unsigned int niov, u32 msg_type);
 
 /*
- * Wait until dst may have space_required bytes free (the message's full
- * ring footprint: argo_ring_msg_space(payload)).  Returns 0 when the caller
+ * Wait until dst may take a message of space_required payload bytes (the
+ * total of the iovs, header not included: Xen compares it with the ring's
+ * free space less one header and one slot).  Returns 0 when the caller
  * should retry its send (space reported, a VIRQ came, or the wait slice
  * ended), -ECONNREFUSED when dst has no ring for us, -EMSGSIZE when it can
  * never fit, -ERESTARTSYS on a signal, -ETIMEDOUT when *timeo (jiffies,
@@ -175,7 +179,8 @@ int argo_wait_space(const xen_argo_addr_t *dst, u32 space_required,
 		    long *timeo);
 
 /*
- * Ask Xen whether dst could take space_required bytes now; if not, Xen
+ * Ask Xen whether dst could take a message of space_required payload bytes
+ * now (as for argo_wait_space()); if not, Xen
  * raises the VIRQ when it can (pollers: also poll_wait argo_space_waitq()).
  * Returns 1 (sufficient), 0 (not yet), -ECONNREFUSED, -EMSGSIZE, -errno.
  */
