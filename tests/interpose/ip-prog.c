@@ -13,6 +13,8 @@
  *   ip-prog fallback    no device, ARGO_FALLBACK=tcp: TCP/IP works
  *   ip-prog badmap      ARGO_MAP does not parse: IPv4 sockets refused
  *   ip-prog inet-rule   an ARGO_MAP rule keeps a port on TCP/IP
+ *   ip-prog inet6       ARGO_INET6=1: ::, ::1, ::ffff:IPv4 on Argo
+ *   ip-prog inet6-off   without ARGO_INET6=1: AF_INET6 stays on IP
  *   ip-prog exec-child FD   (internal) check an inherited connection
  */
 #include "config.h"
@@ -553,6 +555,92 @@ static int inet_rule(void)
 	return tap_done();
 }
 
+static struct sockaddr_in6 sin6_of(const char *ip, int port)
+{
+	struct sockaddr_in6 a;
+
+	memset(&a, 0, sizeof(a));
+	a.sin6_family = AF_INET6;
+	a.sin6_port = htons((uint16_t)port);
+	inet_pton(AF_INET6, ip, &a.sin6_addr);
+	return a;
+}
+
+static const char *show6(const struct sockaddr_in6 *a)
+{
+	static char buf[80];
+	char ip[INET6_ADDRSTRLEN] = "?";
+
+	inet_ntop(AF_INET6, &a->sin6_addr, ip, sizeof(ip));
+	snprintf(buf, sizeof(buf), "[%s]:%u", ip, ntohs(a->sin6_port));
+	return buf;
+}
+
+static int connect6(const char *ip, int port)
+{
+	struct sockaddr_in6 a = sin6_of(ip, port);
+	int fd = socket(AF_INET6, SOCK_STREAM, 0);
+
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int inet6(void)
+{
+	struct sockaddr_in6 a = sin6_of("::", 0), p;
+	socklen_t len = sizeof(a);
+	int l = socket(AF_INET6, SOCK_STREAM, 0), zero = 0, v = 0, port;
+	int c, c2, s, s2, r;
+
+	ok(setsockopt(l, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero)) == 0 &&
+	   bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(l, 4) == 0
+	   && is_argo(l), "bind [::]:0 + listen: an Argo socket");
+	r = getsockname(l, (struct sockaddr *)&a, &len);
+	ok(r == 0 && len == sizeof(a) && a.sin6_family == AF_INET6 &&
+	   IN6_IS_ADDR_UNSPECIFIED(&a.sin6_addr),
+	   "getsockname: %s", show6(&a));
+	port = ntohs(a.sin6_port);
+	c = connect6("::1", port);
+	len = sizeof(p);
+	s = accept(l, (struct sockaddr *)&p, &len);
+	ok(c >= 0 && is_argo(c) && s >= 0 && p.sin6_family == AF_INET6 &&
+	   IN6_IS_ADDR_V4MAPPED(&p.sin6_addr),
+	   "connect [::1]:%d; accept sees %s", port, show6(&p));
+	ok(carries(c, s, "six") && carries(s, c, "four"), "bytes both ways");
+	len = sizeof(v);
+	ok(getsockopt(c, SOL_SOCKET, SO_DOMAIN, &v, &len) == 0 &&
+	   v == AF_INET6, "SO_DOMAIN: AF_INET6");
+	c2 = connect6("::ffff:127.0.0.1", port);
+	s2 = accept(l, NULL, NULL);
+	ok(c2 >= 0 && is_argo(c2) && s2 >= 0 && carries(c2, s2, "mapped"),
+	   "connect [::ffff:127.0.0.1]:%d: Argo too", port);
+	a = sin6_of("2001:db8::1", 80);
+	r = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	connect(r, (struct sockaddr *)&a, sizeof(a));
+	ok(is_inet_socket(r), "a real IPv6 address (2001:db8::1) stays on IP");
+	close(r);
+	close(c);
+	close(s);
+	close(c2);
+	close(s2);
+	close(l);
+	return tap_done();
+}
+
+static int inet6_off(void)
+{
+	struct sockaddr_in6 a = sin6_of("::1", 0);
+	int l = socket(AF_INET6, SOCK_STREAM, 0);
+
+	ok(l >= 0 && bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	   listen(l, 1) == 0 && is_inet_socket(l),
+	   "without ARGO_INET6=1, [::1] is a real IPv6 listener");
+	return tap_done();
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -571,9 +659,13 @@ int main(int argc, char **argv)
 		return badmap();
 	if (strcmp(mode, "inet-rule") == 0)
 		return inet_rule();
+	if (strcmp(mode, "inet6") == 0)
+		return inet6();
+	if (strcmp(mode, "inet6-off") == 0)
+		return inet6_off();
 	if (strcmp(mode, "exec-child") == 0 && argc > 2)
 		return exec_child(atoi(argv[2]));
 	fprintf(stderr, "usage: ip-prog inproc|off|missing|fallback|badmap|"
-		"inet-rule\n");
+		"inet-rule|inet6|inet6-off\n");
 	return 2;
 }

@@ -11,7 +11,7 @@ if [ ! -r "${ARGO_RUN:-}" ] || [ ! -r "${PRELOAD:-}" ]; then
 	echo "1..0 # SKIP ARGO_RUN or PRELOAD missing"
 	exit 0
 fi
-unset INET_IS_ARGO ARGO_MAP ARGO_FALLBACK ARGO_INTERPOSE_DEBUG LD_PRELOAD || :
+unset INET_IS_ARGO ARGO_INET6 ARGO_MAP ARGO_FALLBACK ARGO_INTERPOSE_DEBUG LD_PRELOAD || :
 export ARGO_PRELOAD="$PRELOAD"
 run() { sh "$ARGO_RUN" "$@"; }
 # envof VAR ARGS...: the value of VAR in the program argo-run starts
@@ -30,6 +30,8 @@ ok $? "-m RULES sets ARGO_MAP"
 ok $? "--map=RULES sets ARGO_MAP"
 [ "$(envof ARGO_MAP -d 10.99.0.0)" = '10.99.0.0/16=offset default' ]
 ok $? "-d ADDR puts an offset rule before the defaults"
+[ "$(envof ARGO_INET6 -6)" = 1 ]
+ok $? "-6 sets ARGO_INET6=1"
 [ "$(envof ARGO_FALLBACK -f)" = tcp ]
 ok $? "-f sets ARGO_FALLBACK=tcp"
 [ "$(envof ARGO_INTERPOSE_DEBUG -v -v)" = 2 ]

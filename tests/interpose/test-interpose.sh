@@ -19,7 +19,7 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export ARGO_FAKE_NS="ip$$"
-unset INET_IS_ARGO ARGO_MAP ARGO_FALLBACK ARGO_INTERPOSE_DEBUG ARGO_FAKE_MISSING || :
+unset INET_IS_ARGO ARGO_INET6 ARGO_MAP ARGO_FALLBACK ARGO_INTERPOSE_DEBUG ARGO_FAKE_MISSING || :
 
 # run NAME ENV... -- MODE: ip-prog under the interposer; its TAP lines are
 # renumbered into ours, its stderr kept in $tmp/NAME.err.
@@ -66,6 +66,11 @@ ok $? "bad ARGO_MAP: the message names the rule"
 
 run inet-rule INET_IS_ARGO=1 ARGO_LOCAL_DOMID=0 ARGO_MAP='tcp/127.0.0.1:7=inet default' "$IPPROG" inet-rule
 ok $? "ARGO_MAP rule keeps a port on TCP/IP"
+
+run inet6 INET_IS_ARGO=1 ARGO_LOCAL_DOMID=0 ARGO_INET6=1 "$IPPROG" inet6
+ok $? "ARGO_INET6=1: ::, ::1 and ::ffff:IPv4 on Argo"
+run inet6-off INET_IS_ARGO=1 ARGO_LOCAL_DOMID=0 "$IPPROG" inet6-off
+ok $? "IPv6 stays on IP unless ARGO_INET6=1"
 
 run debug INET_IS_ARGO=1 ARGO_LOCAL_DOMID=0 ARGO_INTERPOSE_DEBUG=1 "$IPPROG" inet-rule
 grep -q 'is now an Argo stream socket' "$tmp/debug.err"

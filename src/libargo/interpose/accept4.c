@@ -42,6 +42,7 @@ int argo_ip_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 	memset(&ns, 0, sizeof(ns));
 	ns.state = ARGO_IP_ARGO;
 	ns.socktype = SOCK_STREAM;
+	ns.family = s.family;
 	if (argo_ip_reg_set(nfd, &ns) < 0) {
 		argo_real()->close(nfd);
 		errno = ENOMEM;
@@ -49,7 +50,7 @@ int argo_ip_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags,
 	}
 	if (addr && len) {
 		argo_ip_to_sin(peer.domain_id, peer.aport, &sin);
-		argo_ip_sin_out(&sin, addr, len);
+		argo_ip_sin_out(&ns, &sin, addr, len);
 	}
 	ARGO_IP_DBG(1, "fd %d: accepted fd %d from domain %u", fd, nfd,
 		    (unsigned)peer.domain_id);

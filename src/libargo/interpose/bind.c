@@ -47,7 +47,7 @@ static int argo_ip_bind(int fd, const struct sockaddr *addr, socklen_t len)
 
 	switch (argo_ip_lookup(fd, &s)) {
 	case ARGO_IP_CANDIDATE:
-		if (argo_ip_sin(addr, len, &sin) < 0)
+		if (argo_ip_sin(&s, addr, len, &sin) < 0)
 			break;	/* the kernel says what is wrong */
 		ret = bind_argo(fd, &s, &sin);
 		if (ret <= 0)

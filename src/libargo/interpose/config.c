@@ -5,6 +5,7 @@
  *   INET_IS_ARGO=1          switch it on (exactly "1"; anything else: off)
  *   ARGO_MAP=RULES          which addresses go to Argo (see rule.h)
  *   ARGO_FALLBACK=tcp       use TCP/IP when Argo is not available
+ *   ARGO_INET6=1            AF_INET6 sockets too (::, ::1, ::ffff:IPv4)
  *   ARGO_LOCAL_DOMID=N      this domain's id (else asked of the driver)
  *   ARGO_INTERPOSE_DEBUG=N  log calls on stderr (1: decisions, 2: calls)
  *
@@ -52,6 +53,7 @@ static void read_config(void)
 
 	cfg.enabled = env_is("INET_IS_ARGO", "1");
 	cfg.fallback_tcp = env_is("ARGO_FALLBACK", "tcp");
+	cfg.inet6 = env_is("ARGO_INET6", "1");
 	v = getenv("ARGO_INTERPOSE_DEBUG");
 	if (v && argoi_parse_u32(v, 9, &n) == 0)
 		cfg.debug = (int)n;

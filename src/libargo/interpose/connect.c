@@ -61,7 +61,7 @@ static int argo_ip_connect(int fd, const struct sockaddr *addr,
 		errno = EOPNOTSUPP;
 		return -1;
 	}
-	if (argo_ip_sin(addr, len, &sin) < 0) {
+	if (argo_ip_sin(&s, addr, len, &sin) < 0) {
 		if (st == ARGO_IP_CANDIDATE)
 			return argo_real()->connect(fd, addr, len);
 		return -1;

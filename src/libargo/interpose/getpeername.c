@@ -30,7 +30,7 @@ static int argo_ip_getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 	if (ARGO_IP_CALL(argo_getpeername(fd, &peer)) < 0)
 		return -1;
 	argo_ip_to_sin(peer.domain_id, peer.aport, &sin);
-	argo_ip_sin_out(&sin, addr, len);
+	argo_ip_sin_out(&s, &sin, addr, len);
 	return 0;
 }
 

@@ -50,7 +50,7 @@ static int argo_ip_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 	}
 	if (argo_name(fd, &sin) < 0)
 		return -1;
-	argo_ip_sin_out(&sin, addr, len);
+	argo_ip_sin_out(&s, &sin, addr, len);
 	return 0;
 }
 

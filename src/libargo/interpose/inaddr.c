@@ -89,7 +89,7 @@ int argo_ip_dgram_dest(int fd, struct argo_ip_sock *s,
 	uint32_t port;
 	int t;
 
-	if (argo_ip_sin(sa, len, &sin) < 0)
+	if (argo_ip_sin(s, sa, len, &sin) < 0)
 		return s->state == ARGO_IP_CANDIDATE ? 1 : -1;
 	t = argo_ip_route(SOCK_DGRAM, &sin, 0, &domid, &port);
 	if (t < 0)

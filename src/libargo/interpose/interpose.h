@@ -67,6 +67,7 @@ ARGO_IP_HIDDEN const struct argo_real *argo_real(void);
 /* ---- config.c: the environment, read once ---- */
 struct argo_ip_config {
 	int enabled;		/* INET_IS_ARGO is exactly "1" */
+	int inet6;		/* ARGO_INET6=1: AF_INET6 sockets too */
 	int fallback_tcp;	/* ARGO_FALLBACK=tcp */
 	int debug;		/* ARGO_INTERPOSE_DEBUG level, 0 = quiet */
 	int map_error;		/* ARGO_MAP did not parse: refuse AF_INET */
@@ -117,8 +118,9 @@ struct argo_ip_sock {
 	uint8_t socktype;	/* SOCK_STREAM or SOCK_DGRAM */
 	uint8_t listening;	/* listen() succeeded */
 	uint8_t bound;		/* bind() (or an implicit bind) done */
+	uint8_t family;		/* AF_INET, AF_INET6 (ARGO_INET6=1); 0: AF_INET */
 	/* Options accepted as hints: what getsockopt() reads back. */
-	uint8_t reuseaddr, keepalive, nodelay, tos;
+	uint8_t reuseaddr, keepalive, nodelay, tos, v6only;
 	int rcvbuf;		/* SO_RCVBUF asked for before conversion */
 	int sndbuf;		/* SO_SNDBUF hint */
 };
@@ -151,11 +153,21 @@ ARGO_IP_HIDDEN void argo_ip_adopt_inherited(void);
 /* Map MSG_* flags of send/recv onto what the driver takes; -1 EOPNOTSUPP. */
 ARGO_IP_HIDDEN int argo_ip_send_flags(int flags);
 ARGO_IP_HIDDEN int argo_ip_recv_flags(int flags);
-/* Read an AF_INET address: 0, or -1 + errno (EAFNOSUPPORT, EINVAL). */
-ARGO_IP_HIDDEN int argo_ip_sin(const struct sockaddr *sa, socklen_t len,
+/*
+ * Read the address given to a socket of s's family as an IPv4 address.
+ * An AF_INET6 socket's ::, ::1 and ::ffff:A.B.C.D are 0.0.0.0, 127.0.0.1
+ * and A.B.C.D; other IPv6 addresses have no Argo meaning.  0, or -1 +
+ * errno (EAFNOSUPPORT: wrong family or not mappable, EINVAL: short).
+ */
+ARGO_IP_HIDDEN int argo_ip_sin(const struct argo_ip_sock *s,
+			       const struct sockaddr *sa, socklen_t len,
 			       struct sockaddr_in *sin);
-/* Copy a sockaddr_in into the caller's buffer, truncating like the kernel. */
-ARGO_IP_HIDDEN void argo_ip_sin_out(const struct sockaddr_in *sin,
+/*
+ * Give an IPv4 address to the caller in s's family (an AF_INET6 socket
+ * sees ::ffff:A.B.C.D, or :: for 0.0.0.0), truncating like the kernel.
+ */
+ARGO_IP_HIDDEN void argo_ip_sin_out(const struct argo_ip_sock *s,
+				    const struct sockaddr_in *sin,
 				    struct sockaddr *sa, socklen_t *len);
 
 /* ---- convert.c: turn a candidate into an Argo descriptor ---- */

@@ -35,7 +35,7 @@ static ssize_t argo_ip_recvfrom(int fd, void *buf, size_t len, int flags,
 	n = ARGO_IP_CALL(argo_recvfrom(fd, buf, len, flags, &src));
 	if (n >= 0) {
 		argo_ip_to_sin(src.domain_id, src.aport, &sin);
-		argo_ip_sin_out(&sin, addr, alen);
+		argo_ip_sin_out(&s, &sin, addr, alen);
 	}
 	return n;
 }

@@ -33,7 +33,7 @@ static ssize_t recv_argo(int fd, const struct argo_ip_sock *s,
 		return n;
 	}
 	argo_ip_to_sin(sxa.sxenargo_domain, sxa.sxenargo_port, &sin);
-	argo_ip_sin_out(&sin, msg->msg_name, &msg->msg_namelen);
+	argo_ip_sin_out(s, &sin, msg->msg_name, &msg->msg_namelen);
 	return n;
 }
 

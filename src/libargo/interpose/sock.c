@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -87,16 +88,53 @@ int argo_ip_recv_flags(int flags)
 	return flags;
 }
 
-int argo_ip_sin(const struct sockaddr *sa, socklen_t len,
-		struct sockaddr_in *sin)
+/* An AF_INET6 address as IPv4, when it has an IPv4 meaning. */
+static int sin6_to_sin(const struct sockaddr_in6 *s6, struct sockaddr_in *sin)
 {
+	const struct in6_addr *a = &s6->sin6_addr;
+	uint32_t v4;
+
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_port = s6->sin6_port;
+	if (IN6_IS_ADDR_UNSPECIFIED(a))
+		v4 = INADDR_ANY;
+	else if (IN6_IS_ADDR_LOOPBACK(a))
+		v4 = INADDR_LOOPBACK;
+	else if (IN6_IS_ADDR_V4MAPPED(a))
+		return memcpy(&sin->sin_addr, &a->s6_addr[12], 4), 0;
+	else
+		return -1;
+	sin->sin_addr.s_addr = htonl(v4);
+	return 0;
+}
+
+int argo_ip_sin(const struct argo_ip_sock *s, const struct sockaddr *sa,
+		socklen_t len, struct sockaddr_in *sin)
+{
+	int family = s->family ? s->family : AF_INET;
+
 	if (!sa) {
 		errno = EFAULT;
 		return -1;
 	}
-	if (len < sizeof(sa_family_t) || sa->sa_family != AF_INET) {
+	if (len < sizeof(sa_family_t) || sa->sa_family != family) {
 		errno = EAFNOSUPPORT;
 		return -1;
+	}
+	if (family == AF_INET6) {
+		struct sockaddr_in6 s6;
+
+		if (len < sizeof(s6)) {
+			errno = EINVAL;
+			return -1;
+		}
+		memcpy(&s6, sa, sizeof(s6));
+		if (sin6_to_sin(&s6, sin) < 0) {
+			errno = EAFNOSUPPORT;	/* a real IPv6 address */
+			return -1;
+		}
+		return 0;
 	}
 	if (len < sizeof(*sin)) {
 		errno = EINVAL;
@@ -106,14 +144,32 @@ int argo_ip_sin(const struct sockaddr *sa, socklen_t len,
 	return 0;
 }
 
-void argo_ip_sin_out(const struct sockaddr_in *sin, struct sockaddr *sa,
+static void copy_out(const void *src, socklen_t size, struct sockaddr *sa,
 		     socklen_t *len)
 {
-	socklen_t n;
+	memcpy(sa, src, *len < size ? *len : size);
+	*len = size;
+}
+
+void argo_ip_sin_out(const struct argo_ip_sock *s,
+		     const struct sockaddr_in *sin, struct sockaddr *sa,
+		     socklen_t *len)
+{
+	struct sockaddr_in6 s6;
 
 	if (!sa || !len)
 		return;
-	n = *len < sizeof(*sin) ? *len : (socklen_t)sizeof(*sin);
-	memcpy(sa, sin, n);
-	*len = sizeof(*sin);
+	if (s->family != AF_INET6) {
+		copy_out(sin, sizeof(*sin), sa, len);
+		return;
+	}
+	memset(&s6, 0, sizeof(s6));
+	s6.sin6_family = AF_INET6;
+	s6.sin6_port = sin->sin_port;
+	if (sin->sin_addr.s_addr != htonl(INADDR_ANY)) {
+		s6.sin6_addr.s6_addr[10] = 0xff;
+		s6.sin6_addr.s6_addr[11] = 0xff;
+		memcpy(&s6.sin6_addr.s6_addr[12], &sin->sin_addr, 4);
+	}
+	copy_out(&s6, sizeof(s6), sa, len);
 }

@@ -16,7 +16,8 @@ static int is_candidate(int domain, int type, int protocol)
 {
 	int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-	if (domain != AF_INET)
+	if (domain != AF_INET &&
+	    !(domain == AF_INET6 && argo_ip_config()->inet6))
 		return 0;
 	if (base == SOCK_STREAM)
 		return protocol == 0 || protocol == IPPROTO_TCP;
@@ -46,13 +47,15 @@ static int argo_ip_socket(int domain, int type, int protocol)
 	memset(&s, 0, sizeof(s));
 	s.state = ARGO_IP_CANDIDATE;
 	s.socktype = (uint8_t)(type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC));
+	s.family = (uint8_t)domain;
 	if (argo_ip_reg_set(fd, &s) < 0) {
 		err = errno;
 		r->close(fd);
 		errno = err;
 		return -1;
 	}
-	ARGO_IP_DBG(2, "fd %d: IPv4 %s socket", fd,
+	ARGO_IP_DBG(2, "fd %d: IPv%c %s socket", fd,
+		    domain == AF_INET ? '4' : '6',
 		    s.socktype == SOCK_STREAM ? "stream" : "datagram");
 	return fd;
 }

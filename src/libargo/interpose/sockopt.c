@@ -5,7 +5,7 @@
  *   level/option             set                        get
  *   SOL_SOCKET SO_ERROR      -                          pending error
  *   SOL_SOCKET SO_TYPE       -                          SOCK_STREAM/DGRAM
- *   SOL_SOCKET SO_DOMAIN     -                          AF_INET (as made)
+ *   SOL_SOCKET SO_DOMAIN     -                          AF_INET/AF_INET6
  *   SOL_SOCKET SO_PROTOCOL   -                          IPPROTO_TCP/UDP
  *   SOL_SOCKET SO_ACCEPTCONN -                          listening?
  *   SOL_SOCKET SO_BINDTODEVICE -                        "" (no device)
@@ -18,6 +18,9 @@
  *   IPPROTO_TCP TCP_NODELAY  no-op, remembered: no Nagle, each send goes
  *                            out at once
  *   IPPROTO_IP IP_TOS        no-op, remembered: Argo has no QoS
+ *   IPPROTO_IPV6 IPV6_TCLASS the same, for AF_INET6 sockets
+ *   IPPROTO_IPV6 IPV6_V6ONLY remembered: only IPv4-mapped, :: and ::1
+ *                            addresses reach Argo either way
  *
  * Everything else fails with ENOPROTOOPT rather than pretend
  * (SO_RCVTIMEO, SO_LINGER, TCP_KEEPIDLE, TCP_INFO, IP_* ...).
@@ -66,6 +69,12 @@ static uint8_t *hint_of(struct argo_ip_sock *s, int level, int name)
 		return &s->nodelay;
 	if (level == IPPROTO_IP && name == IP_TOS)
 		return &s->tos;
+	if (s->family == AF_INET6 && level == IPPROTO_IPV6 &&
+	    name == IPV6_TCLASS)
+		return &s->tos;
+	if (s->family == AF_INET6 && level == IPPROTO_IPV6 &&
+	    name == IPV6_V6ONLY)
+		return &s->v6only;
 	return NULL;
 }
 
@@ -78,7 +87,7 @@ void argo_ip_remember_opt(int fd, struct argo_ip_sock *s, int level,
 	if (get_int(val, len, &v) < 0)
 		return;
 	if (hint)
-		*hint = (uint8_t)(level == IPPROTO_IP ? v : !!v);
+		*hint = (uint8_t)(hint == &s->tos ? v : !!v);
 	else if (level == SOL_SOCKET && name == SO_RCVBUF)
 		s->rcvbuf = v;
 	else if (level == SOL_SOCKET && name == SO_SNDBUF)
@@ -105,7 +114,7 @@ int argo_ip_setsockopt(int fd, struct argo_ip_sock *s, int level, int name,
 	if (get_int(val, len, &v) < 0)
 		return -1;
 	if (hint) {
-		*hint = (uint8_t)(level == IPPROTO_IP ? v : !!v);
+		*hint = (uint8_t)(hint == &s->tos ? v : !!v);
 		return argo_ip_reg_set(fd, s);
 	}
 	if (level == SOL_SOCKET && name == SO_RCVBUF) {
@@ -145,7 +154,7 @@ static int get_socket_level(int fd, struct argo_ip_sock *s, int name,
 	case SO_TYPE:
 		return put_int(val, len, s->socktype);
 	case SO_DOMAIN:
-		return put_int(val, len, AF_INET);
+		return put_int(val, len, s->family ? s->family : AF_INET);
 	case SO_PROTOCOL:
 		return put_int(val, len, s->socktype == SOCK_STREAM
 						 ? IPPROTO_TCP : IPPROTO_UDP);
