@@ -173,35 +173,53 @@ static void reap_children(void)
 		;
 }
 
-static int accept_one(const struct cat_opts *o, int lfd, const char *me)
+/* Wait for a connection and accept it: the new descriptor, or -1 after a
+ * message with the exit status in *status. */
+static int accept_wait(const struct cat_opts *o, int lfd, const char *me,
+		       int *status)
 {
 	argo_addr_t peer;
-	int fd, r;
+	int fd;
 
-	if (wait_ready(lfd, POLLIN, o->timeout) < 0)
-		return fail(errno, CAT_EXIT_FAIL, "no connection on", me);
-	fd = argo_accept4(lfd, &peer, SOCK_CLOEXEC);
-	if (fd < 0)
-		return fail(errno, CAT_EXIT_FAIL, "accept on", me);
+	for (;;) {
+		if (wait_ready(lfd, POLLIN, o->timeout) < 0) {
+			*status = fail(errno, CAT_EXIT_FAIL, "no connection on",
+				       me);
+			return -1;
+		}
+		fd = argo_accept4(lfd, &peer, SOCK_CLOEXEC);
+		if (fd >= 0)
+			break;
+		if (errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNABORTED) {
+			*status = fail(errno, CAT_EXIT_FAIL, "accept on", me);
+			return -1;
+		}
+	}
 	say(o, "connection from", fd, &peer);
-	r = session(o, fd, 1);
-	close(fd);
-	return r;
+	return fd;
 }
 
-static int listen_stream(const struct cat_opts *o, int fd, const char *me)
+/* One session per connection; with -k until accepting fails or times
+ * out. */
+static int listen_stream(const struct cat_opts *o, int lfd, const char *me)
 {
-	int r;
+	int fd, r;
 
-	if (argo_listen(fd, 0) < 0)
+	if (argo_listen(lfd, 0) < 0)
 		return fail(errno, CAT_EXIT_FAIL, "cannot listen on", me);
 	if (o->verbose)
 		fprintf(stderr, "%s: listening on %s\n", prog, me);
-	do {
-		r = accept_one(o, fd, me);
+	for (;;) {
+		fd = accept_wait(o, lfd, me, &r);
+		if (fd < 0)
+			return r;
+		r = session(o, fd, 1);
+		close(fd);
 		reap_children();
-	} while (o->keep && r != CAT_EXIT_NO_ARGO);
-	return r;
+		if (!o->keep)
+			return r;
+	}
 }
 
 static int run_listener(const struct cat_opts *o)

@@ -214,6 +214,13 @@ ok $? "argo-cat -l -w 0.5 gives up with status 1"
 one_line "$T/out" "no connection on port 5005: Connection timed out"
 ok $? "accept timeout: one clear line"
 
+start=$(date +%s)
+"$CAT" -l -k -w 0.5 5008 < /dev/null > "$T/out" 2>&1
+rc=$?
+end=$(date +%s)
+[ $rc -eq 1 ] && [ $((end - start)) -le 2 ]
+ok $? "argo-cat -l -k -w 0.5 also gives up with status 1"
+
 # ---- argo-cat datagrams ----
 dom1 sh -c "exec \"$CAT\" -u -l -w 1 6000 > \"$T/recv\""
 wait_bound d 1 6000
