@@ -335,6 +335,53 @@ static void t_max_ring_max_message(void)
 	free(out);
 }
 
+/*
+ * Resume: the module registers its rings again (same pages).  Xen keeps
+ * tx_ptr from the ring header when it is valid, so queued messages survive
+ * and later ones follow them; a ring whose header was cleared starts over.
+ */
+static void t_reregister_resume(void)
+{
+	const uint32_t L = 1024;
+	struct rig g;
+	uint8_t in[100], out[100];
+	struct argo_ring_msg m;
+	unsigned int i;
+
+	T_REQUIRE_EQ(rig_init(&g, L, 0), 0);
+	for (i = 0; i < 3; i++) {
+		fill_pattern(in, sizeof(in), i);
+		T_EQ(rig_send(&g, in, sizeof(in), i), sizeof(in));
+	}
+	T_EQ(argo_ring_peek(g.ring, L, &m), 0);
+	argo_ring_consume(g.ring, &m);
+	T_EQ(tb_register(g.xm, 0, &g.r, 1, 1), 0);	/* resume */
+	for (i = 3; i < 5; i++) {
+		fill_pattern(in, sizeof(in), i);
+		T_EQ(rig_send(&g, in, sizeof(in), i), sizeof(in));
+	}
+	for (i = 1; i < 5; i++) {
+		T_REQUIRE_EQ(argo_ring_peek(g.ring, L, &m), 0);
+		T_EQ(m.type, i);
+		fill_pattern(in, sizeof(in), i);
+		T_EQ(argo_ring_copy_out(g.ring, L, &m, 0, out, sizeof(out)),
+		     sizeof(out));
+		T_OK(!memcmp(in, out, sizeof(out)));
+		argo_ring_consume(g.ring, &m);
+	}
+	T_EQ(argo_ring_peek(g.ring, L, &m), -ENODATA);
+	/* A cleared header (fresh memory) after a resume: starts at 0. */
+	T_EQ(rig_send(&g, in, 10, 9), 10);
+	memset(g.r.mem, 0, 64);
+	T_EQ(tb_register(g.xm, 0, &g.r, 1, 1), 0);
+	T_EQ(xm_ring_tx_ptr(g.xm, 0, 1, 1), 0);
+	T_EQ(argo_ring_peek(g.ring, L, &m), -ENODATA);
+	T_EQ(rig_send(&g, in, 10, 9), 10);
+	T_EQ(argo_ring_peek(g.ring, L, &m), 0);
+	T_EQ(m.offset, 16);
+	rig_fini(&g);
+}
+
 /* ---- garbage ---------------------------------------------------------- */
 
 /* A ring of exactly 64 + len bytes (ASan catches any overrun). */
@@ -540,6 +587,8 @@ int main(void)
 	       t_full_ring_notification);
 	t_case("ring: 16 MiB ring, largest and empty messages",
 	       t_max_ring_max_message);
+	t_case("ring: re-register (resume) keeps or restarts the ring",
+	       t_reregister_resume);
 	t_case("ring: garbage rx/tx pointers", t_bad_pointers);
 	t_case("ring: garbage message header lengths", t_bad_headers);
 	t_case("ring: consumer loop ends for every small ring state",
