@@ -12,10 +12,10 @@
 
 #include "internal.h"
 
-/* Flags the driver takes; MSG_NOSIGNAL is accepted and has no effect (an
- * ioctl never raises SIGPIPE). */
-#define SEND_FLAGS	(MSG_DONTWAIT)
-#define SEND_IGNORED	(MSG_NOSIGNAL)
+/* Flags the driver takes.  As with send(2), a stream whose peer is gone
+ * raises SIGPIPE unless MSG_NOSIGNAL is given. */
+#define SEND_FLAGS	(MSG_DONTWAIT | MSG_NOSIGNAL)
+#define SEND_IGNORED	0
 #define RECV_FLAGS	(MSG_DONTWAIT | MSG_PEEK | MSG_TRUNC | MSG_WAITALL)
 #define RECV_IGNORED	(MSG_CMSG_CLOEXEC)
 

@@ -383,7 +383,8 @@ static int do_send(int fd, struct fake *f, struct argo_dev *d)
 	struct sockaddr_un sun;
 	socklen_t len;
 	ssize_t n;
-	int fl = (d->flags & MSG_DONTWAIT) | MSG_NOSIGNAL;
+	/* The driver raises SIGPIPE as send(2) does: so does AF_UNIX. */
+	int fl = d->flags & (MSG_DONTWAIT | MSG_NOSIGNAL);
 
 	if (f->type == SOCK_DGRAM && !f->bound &&
 	    bind_port(fd, f, ARGO_PORT_ANY) < 0)

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/uio.h>
 
@@ -173,6 +174,32 @@ static void test_stream(void)
 	close(l);
 }
 
+static volatile sig_atomic_t sigpipes;
+
+static void on_sigpipe(int sig)
+{
+	(void)sig;
+	sigpipes++;
+}
+
+static void test_sigpipe(void)
+{
+	int c, s, l = stream_pair(210, &c, &s, 0, NULL);
+	struct sigaction sa, old;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_sigpipe;
+	sigaction(SIGPIPE, &sa, &old);
+	close(s);
+	ok(argo_send(c, "x", 1, MSG_NOSIGNAL) == -1 && errno == EPIPE &&
+	   sigpipes == 0, "peer gone, MSG_NOSIGNAL: EPIPE and no signal");
+	ok(argo_send(c, "x", 1, 0) == -1 && errno == EPIPE && sigpipes == 1,
+	   "peer gone, no MSG_NOSIGNAL: EPIPE and SIGPIPE, as send(2)");
+	sigaction(SIGPIPE, &old, NULL);
+	close(c);
+	close(l);
+}
+
 static void test_nonblocking_connect(void)
 {
 	argo_addr_t a = addr(0, 300), none = addr(0, 301);
@@ -257,6 +284,7 @@ int main(int argc, char **argv)
 	test_dgram();
 	test_msg();
 	test_stream();
+	test_sigpipe();
 	test_nonblocking_connect();
 	test_sockopt();
 	test_high_fd();
