@@ -54,8 +54,9 @@ int main(void)
 			printf("ring %u partner %u -> %ld\n", r.len, partner,
 			       tb_register(xm, 0, &r, 1, partner));
 		} else if (!strcmp(cmd, "reregister")) {
-			printf("reregister -> %ld tx_ptr %u\n",
-			       tb_register(xm, 0, &r, 1, partner),
+			long rc = tb_register(xm, 0, &r, 1, partner);
+
+			printf("reregister -> %ld tx_ptr %u\n", rc,
 			       tb_hdr(&r)->tx_ptr);
 		} else if (!strcmp(cmd, "send")) {
 			uint32_t len = (uint32_t)strtoul(a1, NULL, 0), i, per;
