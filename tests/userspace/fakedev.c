@@ -336,6 +336,18 @@ static int do_connect(int fd, struct fake *f, xen_argo_addr_t *a)
 		f->connected = 0;
 		return 0;
 	}
+	/* The driver's checks: a real peer, the bound partner, once. */
+	if (a->domain_id == ARGO_DOMID_ANY ||
+	    (f->type == SOCK_STREAM && a->aport == ARGO_PORT_ANY) ||
+	    (f->bound && f->partner != ARGO_DOMID_ANY &&
+	     f->partner != a->domain_id)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (f->type == SOCK_STREAM && f->connected) {
+		errno = EISCONN;
+		return -1;
+	}
 	if (!f->bound && bind_port(fd, f, ARGO_PORT_ANY) < 0)
 		return -1;
 	len = make_name(&sun, f->type, a->domain_id, a->aport);
@@ -518,10 +530,13 @@ static int fake_ioctl(int fd, struct fake *f, unsigned long req, void *arg)
 	case ARGOIOCGETCONNECTERR:
 		return do_connecterr(fd, f, arg);
 	case ARGOIOCLISTEN:
-		if (f->type != SOCK_STREAM || !f->bound) {
-			errno = EINVAL;
+		if (f->type != SOCK_STREAM) {
+			errno = EOPNOTSUPP;
 			return -1;
 		}
+		/* Like the driver: an unbound listener gets an ephemeral port. */
+		if (!f->bound && bind_port(fd, f, ARGO_PORT_ANY) < 0)
+			return -1;
 		return listen(fd, *(__u32 *)arg ? (int)*(__u32 *)arg : 16);
 	case ARGOIOCACCEPT:
 		return do_accept(fd, f, arg);

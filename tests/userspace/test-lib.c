@@ -217,10 +217,32 @@ static void test_nonblocking_connect(void)
 	ok(poll(&p, 1, 1000) == 1 && (p.revents & POLLOUT), "poll: POLLOUT");
 	ok(argo_getsockopt(c, SOL_SOCKET, SO_ERROR, &err, &len) == 0 &&
 	   err == 0 && len == sizeof(int), "SO_ERROR: 0");
+	ok(argo_connect(c, &a) == -1 && errno == EISCONN,
+	   "connecting twice: EISCONN");
 	close(c);
 	c = argo_socket(SOCK_STREAM);
+	none.domain_id = ARGO_DOMID_ANY;
+	ok(argo_connect(c, &none) == -1 && errno == EINVAL,
+	   "connect to the wildcard domain: EINVAL");
+	none.domain_id = 0;
 	ok(argo_connect(c, &none) == -1 && errno == ECONNREFUSED,
 	   "connect to a port without listener: ECONNREFUSED");
+	close(c);
+	close(l);
+}
+
+static void test_listen_unbound(void)
+{
+	int l = argo_socket(SOCK_STREAM), c = argo_socket(SOCK_STREAM), s;
+	argo_addr_t name, peer;
+
+	ok(argo_listen(l, 0) == 0 && argo_getsockname(l, &name, NULL) == 0 &&
+	   name.aport >= ARGO_EPHEMERAL_PORT_MIN,
+	   "listen without bind takes an ephemeral port (%u)", name.aport);
+	ok(argo_connect(c, &name) == 0, "a client connects to it");
+	s = argo_accept(l, &peer);
+	ok(s >= 0 && argo_is_socket(s) == 1, "accepted, an Argo socket");
+	close(s);
 	close(c);
 	close(l);
 }
@@ -286,6 +308,7 @@ int main(int argc, char **argv)
 	test_stream();
 	test_sigpipe();
 	test_nonblocking_connect();
+	test_listen_unbound();
 	test_sockopt();
 	test_high_fd();
 	return tap_done();
