@@ -82,7 +82,7 @@ def main():
             f.write(src.replace(old, new))
         test, extra = TESTS[name]
         exe = os.path.join(work, "m%02d_%s" % (i, test))
-        cmd = [cc] + cflags + ["-o", exe, test + ".c", "harness.c", "kshim.c"] + extra + [path]
+        cmd = [cc] + cflags + ["-o", exe, test + ".c", "harness.c", "kshim.c"] + extra + [path, "-pthread"]
         b = subprocess.run(cmd, cwd=here, capture_output=True, text=True)
         if b.returncode:
             print("killed   %-8s %s (does not compile)" % (name, what))
