@@ -16,7 +16,8 @@
  * - The shared pages are vzalloc'ed; Xen gets their frame numbers
  *   (xen_page_to_gfn: MFNs for PV, guest frames for PVH/HVM) and maps them
  *   itself.  They are freed only after unregistration.
- * - Resume (xl save/restore, suspend): the frames may have changed, so every
+ * - Resume (xl save/restore, suspend): syscore resume (see compat.h) queues
+ *   argo_resume_work.  The frames may have changed, so every
  *   ring is registered again (without FAIL_EXIST: a ring Xen still knows is
  *   updated in place); Xen takes tx_ptr from the ring, so unread messages
  *   survive.
@@ -34,7 +35,6 @@
 #include <linux/random.h>
 #include <linux/interrupt.h>
 #include <linux/workqueue.h>
-#include <linux/notifier.h>
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
@@ -42,7 +42,6 @@
 #include <xen/page.h>
 #include <xen/events.h>
 #include <xen/xenbus.h>
-#include <xen/xen-ops.h>
 #include "hypercall.h"
 #include "ringtab.h"
 #include "uapi/linux/argo.h"
@@ -486,8 +485,6 @@ static void argo_resume_work_fn(struct work_struct *work)
 	LIST_HEAD(todo);
 	int ret;
 
-	argo_read_domid();
-
 	mutex_lock(&argo_rings_lock);
 	list_for_each_entry(ring, &argo_rings, node) {
 		argo_ring_fill_gfns(ring);
@@ -504,6 +501,9 @@ static void argo_resume_work_fn(struct work_struct *work)
 		list_add_tail(&ring->work_node, &todo);
 	}
 	mutex_unlock(&argo_rings_lock);
+
+	/* After the rings: xenstore may not answer until it has resumed. */
+	argo_read_domid();
 	pr_info("resume: %d rings registered again, %d failed (domid %u)\n",
 		ok, failed, argo_local_domid());
 
@@ -519,15 +519,14 @@ static void argo_resume_work_fn(struct work_struct *work)
 	argo_rx_work_fn(NULL);
 }
 
-static int argo_resume_notify(struct notifier_block *nb, unsigned long action,
-			      void *data)
+/* Interrupts are off here (syscore resume): only queue the work. */
+static void argo_syscore_resume(void)
 {
 	queue_work(argo_wq, &argo_resume_work);
-	return NOTIFY_DONE;
 }
 
-static struct notifier_block argo_resume_nb = {
-	.notifier_call = argo_resume_notify,
+static struct argo_syscore argo_syscore = {
+	.resume = argo_syscore_resume,
 };
 
 /* ---- Admin --------------------------------------------------------------- */
@@ -585,7 +584,7 @@ int argo_ringtab_init(void)
 	}
 	argo_virq_irq = ret;
 
-	xen_resume_notifier_register(&argo_resume_nb);
+	argo_register_syscore(&argo_syscore);
 	return 0;
 
 err_wq:
@@ -596,7 +595,7 @@ err_wq:
 
 void argo_ringtab_exit(void)
 {
-	xen_resume_notifier_unregister(&argo_resume_nb);
+	argo_unregister_syscore(&argo_syscore);
 	if (argo_virq_irq >= 0)
 		unbind_from_irqhandler(argo_virq_irq, NULL);
 	argo_virq_irq = -1;
