@@ -35,7 +35,7 @@ pv=$(g pv --domid) || { echo "not ok 1 - lab-guest pv --domid"; exit 1; }
 pvh=$(g pvh --domid) || { echo "not ok 1 - lab-guest pvh --domid"; exit 1; }
 cleanup() {
 	for d in pv pvh; do
-		g "$d" -- sh -c 'pkill -f "argo-cat -l 5000|sshd -D -e -p 8022|argo-ping -l" ; rm -rf /tmp/demo-*' >/dev/null 2>&1
+		g "$d" -- sh -c 'pkill -f "argo-cat -l 5000|sshd -D -e -4 -p 8022|argo-ping -l" ; rm -rf /tmp/demo-*' >/dev/null 2>&1
 	done
 	[ -n "${pingd:-}" ] && kill "$pingd" 2>/dev/null
 }
@@ -96,7 +96,7 @@ rm -f /tmp/demo-key /tmp/demo-key.pub
 ssh-keygen -q -t ed25519 -N '' -f /tmp/demo-key
 g pv -- sh -c "ssh-keygen -A >/dev/null; mkdir -p /run/sshd /tmp/demo-ssh &&
 	echo '$(cat /tmp/demo-key.pub)' >/tmp/demo-ssh/keys &&
-	setsid argo-run -- /usr/sbin/sshd -D -e -p 8022 -o AuthorizedKeysFile=/tmp/demo-ssh/keys \
+	setsid argo-run -- /usr/sbin/sshd -D -e -4 -p 8022 -o AuthorizedKeysFile=/tmp/demo-ssh/keys \
 		-o StrictModes=no -o UsePAM=no -o PidFile=none </dev/null >/tmp/demo-sshd.log 2>&1 &"
 sleep 2
 echo "\$ argo-run -- ssh -p 8022 root@1.0.0.$pv 'hostname; uname -r; cat /sys/hypervisor/type'"
