@@ -62,12 +62,15 @@
  * Credits (ext only).  Byte counters are free-running u32s.  Invariants:
  *
  *   sender:    tx_sent - peer_consumed <= peer_window
- *   receiver:  rx_queued - rx_credited <= rx_window
+ *   receiver:  rx_queued - seen <= rx_window
  *              rx_credited <= rx_consumed <= rx_queued   (modulo 2^32)
  *
- * The receiver's bound follows from the sender's, because the credit the
- * sender has seen is never newer than rx_credited; data that breaks it is
- * a protocol violation and resets the connection.  Hence the caller's
+ * where "seen" is the newest credit the peer may have seen: rx_credited
+ * (sent) or rx_advertised (built, being sent: the peer may act on it
+ * before the sender returns from sendv and records it).  The receiver's
+ * bound follows from the sender's, because the credit the sender has seen
+ * is never newer than that; data that breaks it is a protocol violation
+ * and resets the connection.  Hence the caller's
  * receive queue never holds more than rx_window bytes and never has to
  * refuse data, so a ring shared by many connections is always drained.
  * A CREDIT is due when the application has consumed at least half a
@@ -242,15 +245,26 @@ static u32 rx_syn_sent(struct argo_conn *c, const struct argo_pkt *p)
 	}
 }
 
+/* The newest credit the peer may know of (see the notes). */
+static u32 credit_seen(const struct argo_conn *c)
+{
+	/* Both trail rx_consumed; the nearer one is the newer. */
+	if (c->rx_consumed - c->rx_advertised <
+	    c->rx_consumed - c->rx_credited)
+		return c->rx_advertised;
+	return c->rx_credited;
+}
+
 static u32 rx_data(struct argo_conn *c, const struct argo_pkt *p)
 {
+	u32 seen = credit_seen(c);
+
 	if (!p->data_len)
 		return 0;
-	if (c->ext && c->rx_queued + p->data_len - c->rx_credited >
-		      c->rx_window) {
-		pr_warn_ratelimited("argo: stream conid %#x: peer overran its credit (%u bytes past a window of %u)\n",
+	if (c->ext && c->rx_queued + p->data_len - seen > c->rx_window) {
+		pr_warn_ratelimited("stream conid %#x: peer overran its credit (%u bytes past a window of %u)\n",
 				    c->conid,
-				    c->rx_queued + p->data_len - c->rx_credited -
+				    c->rx_queued + p->data_len - seen -
 				    c->rx_window, c->rx_window);
 		return reset(c);
 	}
@@ -518,10 +532,11 @@ u32 argo_proto_build_fin(const struct argo_conn *c, void *buf)
 	return put_hdr(buf, ARGO_PROTO_FIN, c->conid);
 }
 
-u32 argo_proto_build_credit(const struct argo_conn *c, void *buf)
+u32 argo_proto_build_credit(struct argo_conn *c, void *buf)
 {
 	u8 *b = buf;
 
+	c->rx_advertised = c->rx_consumed;
 	put_hdr(buf, ARGO_PROTO_CREDIT, c->conid);
 	put_le32(b + ARGO_PROTO_HDR_LEN, c->rx_window);
 	put_le32(b + ARGO_PROTO_HDR_LEN + 4, c->rx_consumed);

@@ -107,6 +107,7 @@ struct argo_conn {
 	u32 rx_queued;		/* data bytes received and queued */
 	u32 rx_consumed;	/* ... of which the application consumed */
 	u32 rx_credited;	/* rx_consumed as last told to the peer */
+	u32 rx_advertised;	/* ... or as in a CREDIT being sent now */
 
 	/* statistics */
 	u32 rx_dropped;		/* packets dropped (stale or bad) */
@@ -192,7 +193,11 @@ int argo_proto_close(struct argo_conn *c, bool unread);
 u32 argo_proto_build_syn(const struct argo_conn *c, void *buf);
 u32 argo_proto_build_ack(const struct argo_conn *c, void *buf);
 u32 argo_proto_build_fin(const struct argo_conn *c, void *buf);
-u32 argo_proto_build_credit(const struct argo_conn *c, void *buf);
+/*
+ * Also notes the credit as possibly seen by the peer: a peer may act on a
+ * CREDIT before the sender gets to argo_proto_credit_sent().
+ */
+u32 argo_proto_build_credit(struct argo_conn *c, void *buf);
 /* The CREDIT built in @buf was sent: the peer now knows its values. */
 void argo_proto_credit_sent(struct argo_conn *c, const void *buf);
 u32 argo_proto_build_data_hdr(const struct argo_conn *c, void *buf);
