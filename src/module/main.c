@@ -10,6 +10,7 @@
 #include "admin.h"
 #include "hypercall.h"
 #include "ringtab.h"
+#include "selftest.h"
 #include "sock.h"
 #include "stream.h"
 
@@ -17,6 +18,9 @@ static int __init argo_init(void)
 {
 	int ret;
 
+	ret = argo_selftest();
+	if (ret)
+		return ret;
 	ret = argo_hc_probe();
 	if (ret)
 		return ret;
