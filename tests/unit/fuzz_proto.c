@@ -11,6 +11,7 @@
  *   5 close     6 abort    7 forge a message (arg = length, then bytes)
  *   8 listening/backlog toggles   9 CREDIT probe   10 forge a packet
  *   for a live conid (arg = flags; then 4 bytes of extra)
+ *   11 CREDIT recorded late (toggle deferral of credit_sent(), or flush)
  * At the end all queues are drained.  The oracles of sim.h must hold, and
  * draining must end (no endless RST exchange): both abort().
  */
@@ -42,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	S.route_closed = d[0] & 0x80;
 
 	while (pos + 2 <= n && steps++ < 4096) {
-		u8 op = d[pos] % 11, arg = d[pos + 1];
+		u8 op = d[pos] % 12, arg = d[pos + 1];
 		int e = arg & 1, k = (arg >> 1) % SIM_CONNS;
 
 		pos += 2;
@@ -85,6 +86,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 			break;
 		case 9:
 			sim_probe(&S, e, k);
+			break;
+		case 11:
+			if (arg & 2)
+				S.defer_credit[e] = !S.defer_credit[e];
+			if (arg & 4)
+				sim_credit_flush(&S, e);
 			break;
 		case 10: {
 			/* A well-formed packet for a (maybe) live conid. */

@@ -33,6 +33,8 @@ MUTANTS = [
     ("proto.c", "receiver does not enforce its window",
      "\t\treturn reset(c);\n\t}\n\tc->rx_queued += p->data_len;",
      "\t}\n\tc->rx_queued += p->data_len;"),
+    ("proto.c", "receiver ignores a CREDIT being sent (the lab's race)",
+     "\t\treturn c->rx_advertised;", "\t\treturn c->rx_credited;"),
     ("proto.c", "sender ignores the peer's credit",
      "return out >= c->peer_window ? 0 : c->peer_window - out;",
      "return c->peer_window;"),

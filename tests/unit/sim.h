@@ -15,7 +15,7 @@
  *  - when nothing was forged: every data byte delivered is the byte the
  *    peer wrote at that stream offset, and data arriving on an open
  *    connection of an ARG1 pair is always delivered (credits are honoured);
- *  - a receive queue never holds more than its window (ARG1 connections).
+ *  - a receive queue (unread bytes) never exceeds its window (ARG1).
  */
 #ifndef ARGO_TEST_SIM_H
 #define ARGO_TEST_SIM_H
@@ -65,6 +65,15 @@ struct sim {
 	 * instead of argo_proto_rx_unknown()).
 	 */
 	bool route_closed;
+	/*
+	 * The kernel calls argo_proto_credit_sent() after sendv returns; the
+	 * peer may have read the CREDIT and answered with data before that.
+	 * With defer_credit[e], endpoint e records its CREDITs as sent only
+	 * at sim_credit_flush().
+	 */
+	bool defer_credit[2];
+	unsigned int ndeferred[2];
+	struct { int sock; u8 buf[ARGO_PROTO_CTRL_MAX]; } deferred[2][16];
 	struct sim_end e[2];
 	struct sim_q q[2];		/* q[i]: messages on their way to e[i] */
 	bool forged;			/* something not from proto.c was sent */
@@ -99,6 +108,8 @@ void sim_abort(struct sim *s, int e, int sock, int err);
 void sim_inject(struct sim *s, int e, const void *buf, u32 len);
 /* Endpoint index of the socket with that conid, or -1. */
 int sim_find(struct sim *s, int e, u32 conid);
+/* Run the deferred argo_proto_credit_sent() calls of endpoint e. */
+void sim_credit_flush(struct sim *s, int e);
 /* Was an RST sent (by either side) for this conid? */
 bool sim_rst_seen(const struct sim *s, u32 conid);
 /* Check the invariants of every socket (sets violation). */

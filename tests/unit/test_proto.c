@@ -508,6 +508,37 @@ static void t_credit_violations(void)
 	T_EQ(S.e[0].s[a].c.err, -ECONNRESET);
 }
 
+/*
+ * The race the lab found: the receiver's CREDIT reaches the sender, which
+ * answers with data, before the receiver recorded the CREDIT as sent.
+ */
+static void t_credit_acted_on_before_recorded(void)
+{
+	int a, b, i;
+	const u32 w = ARGO_PROTO_WINDOW_MIN;
+
+	establish(&S, &a, &b, false, false, 4096, w);
+	T_REQUIRE(a >= 0 && b >= 0);
+	S.defer_credit[1] = true;
+	for (i = 0; i < 200 && !S.violation; i++) {
+		while (sim_write(&S, 0, a, 256))
+			;
+		sim_pump(&S, 100);
+		/* b reads a window's worth: CREDIT sent, not yet recorded */
+		T_EQ(sim_read(&S, 1, b, w), w);
+		/* a gets the CREDIT, writes a full window, b receives it */
+		sim_step(&S, 0);
+		while (sim_write(&S, 0, a, 256))
+			;
+		sim_pump(&S, 100);
+		T_EQ(S.e[1].s[b].c.state, ARGO_PS_ESTABLISHED);
+		sim_credit_flush(&S, 1);
+	}
+	T_EQ(S.e[1].s[b].rx_seen, S.e[0].s[a].tx_written);
+	T_OK(S.e[1].s[b].rx_seen > 100 * w);
+	T_SIM_OK(&S);
+}
+
 /* Counters crossing 2^32 mid-transfer. */
 static void t_credit_wrap(void)
 {
@@ -738,6 +769,8 @@ static void t_random_honest_runs(void)
 
 		sim_init(&S, leg, leg_srv, 1024 + (run % 4) * 1000,
 			 1024 + (run % 3) * 3000);
+		S.defer_credit[0] = run % 7 == 3;
+		S.defer_credit[1] = run % 3 == 1;
 		for (step = 0; step < 300; step++) {
 			uint64_t r = tb_rand(&seed);
 			int e = r & 1, k = (r >> 1) % SIM_CONNS;
@@ -761,6 +794,9 @@ static void t_random_honest_runs(void)
 			case 8:
 				if (!(r & 0xf000))
 					sim_close(&S, e, k);
+				break;
+			case 9:
+				sim_credit_flush(&S, e);
 				break;
 			default:
 				sim_step(&S, e);
@@ -836,6 +872,8 @@ int main(void)
 	t_case("proto: credit flow control", t_credit_flow);
 	t_case("proto: credit violations reset", t_credit_violations);
 	t_case("proto: credit counters wrap at 2^32", t_credit_wrap);
+	t_case("proto: CREDIT acted on before credit_sent() (lab race)",
+	       t_credit_acted_on_before_recorded);
 	t_case("proto: legacy (OpenXT) server", t_legacy_server);
 	t_case("proto: legacy (OpenXT) client", t_legacy_client);
 	t_case("proto: abort, closed-state answers", t_abort_and_states);
