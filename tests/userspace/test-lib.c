@@ -84,7 +84,7 @@ static void test_msg(void)
 	struct iovec out[3] = { { p1, 3 }, { p2, 4 }, { p3, 1 } };
 	struct iovec in[2] = { { r1, sizeof(r1) }, { r2, sizeof(r2) } };
 	struct msghdr m;
-	char small[3];
+	char small[3] = { 0 };
 
 	argo_addr_to_sockaddr(&dst, &to);
 	memset(&m, 0, sizeof(m));
@@ -128,6 +128,9 @@ static int stream_pair(uint32_t port, int *client, int *server, int flags,
 	argo_addr_t a = addr(0, port);
 	int l = argo_socket(SOCK_STREAM);
 
+	*client = *server = -1;
+	if (peer)
+		memset(peer, 0, sizeof(*peer));
 	if (l < 0 || argo_bind(l, &a, ARGO_DOMID_ANY) < 0 ||
 	    argo_listen(l, 4) < 0)
 		return -1;
@@ -141,7 +144,7 @@ static int stream_pair(uint32_t port, int *client, int *server, int flags,
 static void test_stream(void)
 {
 	int c, s, l;
-	argo_addr_t peer, cn;
+	argo_addr_t peer, cn = { 0 };
 	char buf[32];
 
 	l = stream_pair(200, &c, &s, 0, &peer);
@@ -234,7 +237,7 @@ static void test_nonblocking_connect(void)
 static void test_listen_unbound(void)
 {
 	int l = argo_socket(SOCK_STREAM), c = argo_socket(SOCK_STREAM), s;
-	argo_addr_t name, peer;
+	argo_addr_t name = { 0 }, peer;
 
 	ok(argo_listen(l, 0) == 0 && argo_getsockname(l, &name, NULL) == 0 &&
 	   name.aport >= ARGO_EPHEMERAL_PORT_MIN,
