@@ -408,6 +408,12 @@ void argo_proto_tx_sent(struct argo_conn *c, u32 n)
 	c->tx_sent += n;
 }
 
+/* Nothing can have credited bytes that never left. */
+void argo_proto_tx_cancel(struct argo_conn *c, u32 n)
+{
+	c->tx_sent -= n;
+}
+
 /* ---- Receive-side accounting ---------------------------------------- */
 
 bool argo_proto_credit_due(const struct argo_conn *c)

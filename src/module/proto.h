@@ -151,8 +151,13 @@ u32 argo_proto_abort(struct argo_conn *c, int err);
 int argo_proto_tx_check(const struct argo_conn *c);
 /* Data bytes the peer's credit lets us send now (legacy: ~0U). */
 u32 argo_proto_tx_space(const struct argo_conn *c);
-/* @n data bytes were sent. */
+/*
+ * @n data bytes are being sent.  Call it before the send: the peer may
+ * consume them and answer with a CREDIT before the send returns.
+ */
 void argo_proto_tx_sent(struct argo_conn *c, u32 n);
+/* The send of those @n bytes failed after all. */
+void argo_proto_tx_cancel(struct argo_conn *c, u32 n);
 
 /* ---- Receive-side accounting ------------------------------------------- */
 

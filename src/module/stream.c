@@ -1413,11 +1413,16 @@ retry:
 		iov[0].iov_len = sizeof(hdr);
 		iov[1].iov_base = kbuf;
 		iov[1].iov_len = n;
+		/* Counted first: the peer may credit them before sendv returns. */
+		spin_lock(&st->slock);
+		argo_proto_tx_sent(&st->pc, n);
+		spin_unlock(&st->slock);
 		r = argo_sendv(port, &peer, iov, 2, ARGO_MSG_TYPE_STREAM);
-		if (r >= 0) {
+		if (r < 0) {
 			spin_lock(&st->slock);
-			argo_proto_tx_sent(&st->pc, n);
+			argo_proto_tx_cancel(&st->pc, n);
 			spin_unlock(&st->slock);
+		} else {
 			sent += n;
 			atomic64_add(n, &sk->tx_bytes);
 			atomic64_inc(&sk->tx_msgs);
