@@ -42,7 +42,8 @@ for d in dom0 pv pvh pv2; do
 	check "$d: load message in the kernel log" \
 		on "$d" 'dmesg | grep -q "argo: Argo sockets ready"'
 	check "$d: no argo errors in the kernel log" \
-		on "$d" '! dmesg | grep -E "argo: .*(leak|corrupt|failed)"'
+		on "$d" '! dmesg | grep "argo: " | grep -v "module verification failed" |
+			 grep -E "leak|corrupt|failed"'
 done
 
 [ "$n" -gt 0 ] || { echo "no domain reachable"; exit 1; }
