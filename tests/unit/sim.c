@@ -210,6 +210,12 @@ int sim_step(struct sim *s, int e)
 		p.window = 0;
 	}
 	idx = sim_find(s, e, p.conid);
+	/* stream.c: a CLOSED connection in the table gives way to a SYN. */
+	if (idx >= 0 && p.flags == ARGO_PROTO_SYN &&
+	    end->s[idx].c.state == ARGO_PS_CLOSED) {
+		end->s[idx].routed = false;
+		idx = -1;
+	}
 	if (idx >= 0) {
 		k = &end->s[idx];
 		before = k->c.state;
