@@ -305,9 +305,12 @@ u32 sim_write(struct sim *s, int e, int i, u32 n)
 	hl = argo_proto_build_data_hdr(&k->c, b);
 	for (j = 0; j < n; j++)
 		b[hl + j] = pattern(k->c.conid, k->tx_written + j);
-	if (send_msg(s, e, b, hl + n, false))
-		return 0;
+	/* As stream.c: counted before the send, the peer may CREDIT at once. */
 	argo_proto_tx_sent(&k->c, n);
+	if (send_msg(s, e, b, hl + n, false)) {
+		argo_proto_tx_cancel(&k->c, n);
+		return 0;
+	}
 	k->tx_written += n;
 	return n;
 }

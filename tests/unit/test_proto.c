@@ -435,6 +435,10 @@ static void t_credit_flow(void)
 		;
 	T_EQ(S.e[0].s[a].tx_written, w);
 	T_EQ(argo_proto_tx_space(&S.e[0].s[a].c), 0);
+	/* A failed send gives its credit back. */
+	argo_proto_tx_cancel(&S.e[0].s[a].c, 300);
+	T_EQ(argo_proto_tx_space(&S.e[0].s[a].c), 300);
+	argo_proto_tx_sent(&S.e[0].s[a].c, 300);
 	sim_pump(&S, 100);
 	/* Reading less than half a window sends no CREDIT. */
 	T_EQ(sim_read(&S, 1, b, w / 2 - 1), w / 2 - 1);
