@@ -18,8 +18,9 @@
  *   returns the real length), MSG_PEEK leaves it in the ring.
  *
  * Locks: d->lock protects ring (set once at bind), ring_size, connected
- * and peer; ring->rx_lock (ringtab) serialises readers.  Order: d->lock is
- * never held while taking rx_lock, so data_ready() may wake without locks.
+ * and peer; ring->rx_lock (ringtab) serialises readers.  Order: rx_lock,
+ * then d->lock (readers look at the connect filter); data_ready() takes
+ * neither, it only wakes sk->wq.
  */
 #define pr_fmt(fmt) "argo: " fmt
 
