@@ -4,6 +4,9 @@
 
 n=0
 failed=0
+# The lab keeps its helpers (lab-guest) in /usr/lib/argo-tests; autopkgtest's
+# ssh session does not have it on PATH.
+[ -d /usr/lib/argo-tests ] && PATH=$PATH:/usr/lib/argo-tests && export PATH
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 notok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
 # check TEXT CMD...: one check.
