@@ -1439,14 +1439,13 @@ retry:
 				goto retry;
 			}
 			/* Have Xen raise the VIRQ when it fits: poll wakes. */
-			argo_query_space(&peer, argo_ring_msg_space(n +
-							ARGO_PROTO_HDR_LEN));
+			argo_query_space(&peer, n + ARGO_PROTO_HDR_LEN);
 			err = -EAGAIN;
 			break;
 		}
 		if (r == -EAGAIN) {
-			r = argo_wait_space(&peer, argo_ring_msg_space(n +
-						ARGO_PROTO_HDR_LEN), &timeo);
+			r = argo_wait_space(&peer, n + ARGO_PROTO_HDR_LEN,
+					    &timeo);
 			if (!r)
 				continue;	/* re-check the connection, retry */
 		}
@@ -1628,8 +1627,7 @@ static __poll_t stream_poll(struct argo_sock *sk, struct file *file,
 
 	/* Ask Xen about ring space only when the caller wants to write. */
 	if (space && want_out &&
-	    argo_query_space(&peer, argo_ring_msg_space(space +
-					ARGO_PROTO_HDR_LEN)))
+	    argo_query_space(&peer, space + ARGO_PROTO_HDR_LEN))
 		mask |= EPOLLOUT | EPOLLWRNORM;
 	return mask;
 }
