@@ -1271,6 +1271,21 @@ static struct argo_sock *stream_accept(struct argo_sock *sk,
 	return &child->sk;
 }
 
+/* After SHUT_RD (rlock held): drop what is queued, as consumed. */
+static bool stream_discard_rxq(struct argo_stream *st)
+{
+	LIST_HEAD(list);
+	bool credit;
+
+	spin_lock(&st->slock);
+	list_splice_init(&st->rxq, &list);
+	credit = argo_proto_rx_consumed(&st->pc,
+					argo_proto_rx_pending(&st->pc));
+	spin_unlock(&st->slock);
+	free_chunks(&list);
+	return credit;
+}
+
 static int stream_shutdown(struct argo_sock *sk, int how)
 {
 	struct argo_stream *st = argo_stream(sk);
@@ -1280,21 +1295,20 @@ static int stream_shutdown(struct argo_sock *sk, int how)
 	if (READ_ONCE(st->role) != ARGO_SR_CONN)
 		return -ENOTCONN;
 	if (how == SHUT_RD || how == SHUT_RDWR) {
-		LIST_HEAD(list);
-		u32 pending;
-
-		mutex_lock(&st->rlock);
 		spin_lock(&st->slock);
 		st->shut_rd = 1;
-		list_splice_init(&st->rxq, &list);
-		pending = argo_proto_rx_pending(&st->pc);
-		credit = argo_proto_rx_consumed(&st->pc, pending);
 		spin_unlock(&st->slock);
-		mutex_unlock(&st->rlock);
-		free_chunks(&list);
+		/* A reader in recv() discards the queue itself. */
+		if (mutex_trylock(&st->rlock)) {
+			credit = stream_discard_rxq(st);
+			mutex_unlock(&st->rlock);
+		}
+		argo_stream_wake(st);
 	}
 	if (how == SHUT_WR || how == SHUT_RDWR) {
-		mutex_lock(&st->wlock);
+		/* After a write in progress: the FIN must follow its data. */
+		if (mutex_lock_interruptible(&st->wlock))
+			return -ERESTARTSYS;
 		spin_lock(&st->slock);
 		if (st->pc.state == ARGO_PS_SYN_SENT)
 			ret = -ENOTCONN;
@@ -1503,6 +1517,12 @@ static ssize_t stream_recv(struct argo_sock *sk, void __user *buf,
 		return -ERESTARTSYS;
 	if (src)
 		*src = st->peer;
+	if (READ_ONCE(st->shut_rd)) {
+		if (stream_discard_rxq(st))
+			stream_owe(st, ARGO_PEND_CREDIT);
+		mutex_unlock(&st->rlock);
+		return 0;
+	}
 
 	ch = NULL;
 	while (copied < len) {
