@@ -853,6 +853,50 @@ static void t_reset(void)
 	close(lfd);
 }
 
+struct br {
+	int fd;
+	volatile int done;
+	ssize_t ret;
+};
+
+static void *blocked_reader(void *arg)
+{
+	struct br *b = arg;
+	char c;
+
+	b->ret = read(b->fd, &c, 1);
+	b->done = 1;
+	return NULL;
+}
+
+static void t_shutrd(void)
+{
+	static unsigned char buf[1 << 20];
+	uint32_t port = next_port++;
+	struct br b;
+	pthread_t t;
+	int lfd, c, s, i;
+
+	lfd = s_listen(port, ARGO_DOMID_ANY, 8);
+	pair(lfd, port, &c, &s);
+	b = (struct br){ .fd = s };
+	pthread_create(&t, NULL, blocked_reader, &b);
+	usleep(300000);
+	t_ok(!s_shutdown(s, SHUT_RD), "shutdown(SHUT_RD) beside a blocked reader");
+	for (i = 0; i < 50 && !b.done; i++)
+		usleep(100000);
+	t_ok(b.done && b.ret == 0, "the blocked reader wakes with 0 (EOF)");
+	if (b.done)
+		pthread_join(t, NULL);
+	t_ok(write_full(c, buf, sizeof(buf)) == 0,
+	     "the peer writes 1 MiB (4 windows): discarded, credits flow");
+	t_ok(write(s, "back", 4) == 4 && !read_full(c, buf, 4) &&
+	     !memcmp(buf, "back", 4), "the other direction still works");
+	close(c);
+	close(s);
+	close(lfd);
+}
+
 struct bw {
 	int fd;
 	size_t len;
@@ -1192,6 +1236,7 @@ static int cmd_local(void)
 	t_backlog();
 	t_halfclose();
 	t_reset();
+	t_shutrd();
 	t_flow();
 	t_fairness();
 	t_bulk();
