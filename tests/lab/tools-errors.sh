@@ -19,8 +19,16 @@ on() {
 }
 lines() { [ "$(printf '%s\n' "$1" | wc -l)" = 1 ]; }
 
-for d in dom0 pv; do on "$d" 'modprobe argo' || not_ok "$d: modprobe argo"; done
-pv=$(lab-guest pv --domid)
+skip() { n=$((n + 1)); echo "ok $n - # SKIP $*"; }
+
+# The peer is guest pv, or dom0 itself when pv is not up.
+if lab-guest pv --domid >/dev/null 2>&1; then
+	g=pv pv=$(lab-guest pv --domid)
+else
+	echo "# guest pv is not up: dom0 talks to itself, module test skipped"
+	g= pv=0
+fi
+for d in dom0 $g; do on "$d" 'modprobe argo' || not_ok "$d: modprobe argo"; done
 
 out=$(on dom0 "argo-cat $pv 0x7e01 < /dev/null" 2>&1); rc=$?
 echo "# $out"
@@ -43,16 +51,20 @@ out=$(on dom0 "argo-cat 4000 7 < /dev/null" 2>&1); rc=$?
 check "argo-cat to a domain that does not exist: exit 1, one line (got $rc: $out)" \
 	eval 'test $rc = 1 && lines "$out"'
 
-on pv 'rmmod argo'
-out=$(on pv "argo-ping -c 1 0" 2>&1); rc=$?
-echo "# $out"
-check "argo-ping without the module: exit 3 (got $rc)" test $rc = 3
-check "argo-ping: 'the argo module is not loaded (modprobe argo'" \
-	grep -q 'the argo module is not loaded (modprobe argo' <<<"$out"
-out=$(on pv "argo-cat -l 7" 2>&1); rc=$?
-check "argo-cat without the module: exit 3, one line (got $rc: $out)" \
-	eval 'test $rc = 3 && lines "$out"'
-on pv 'modprobe argo' || not_ok "pv: modprobe argo again"
+if [ -n "$g" ]; then
+	on pv 'rmmod argo'
+	out=$(on pv "argo-ping -c 1 0" 2>&1); rc=$?
+	echo "# $out"
+	check "argo-ping without the module: exit 3 (got $rc)" test $rc = 3
+	check "argo-ping: 'the argo module is not loaded (modprobe argo'" \
+		grep -q 'the argo module is not loaded (modprobe argo' <<<"$out"
+	out=$(on pv "argo-cat -l 7" 2>&1); rc=$?
+	check "argo-cat without the module: exit 3, one line (got $rc: $out)" \
+		eval 'test $rc = 3 && lines "$out"'
+	on pv 'modprobe argo' || not_ok "pv: modprobe argo again"
+else
+	skip "module missing: needs guest pv"
+fi
 
 out=$(on dom0 "argo-cat -l -w 1 0x7e03" 2>&1); rc=$?
 check "argo-cat -l -w 1 with nobody connecting: exit 1, one line (got $rc: $out)" \
