@@ -26,7 +26,7 @@ if lab-guest pv --domid >/dev/null 2>&1; then
 	g=pv pv=$(lab-guest pv --domid)
 else
 	echo "# guest pv is not up: dom0 talks to itself, module test skipped"
-	g= pv=0
+	g='' pv=0
 fi
 for d in dom0 $g; do on "$d" 'modprobe argo' || not_ok "$d: modprobe argo"; done
 
