@@ -1,0 +1,126 @@
+# shellcheck shell=bash
+# The cached base root filesystem (one for dom0 and the guests) and its cpio.
+#
+# The base is a bookworm chroot directory made by mmdebstrap from bookworm main
+# only (so the toolstack's libxen* match the 4.17 hypervisor), holding: the
+# toolstack, the tools tests use, the guest kernel (unpacked, not "installed", so
+# no initramfs-tools run) with its headers, and DKMS with its compiler so that a
+# run can install the project's .debs into an overlay of it at host speed.
+# The initramfs made from it leaves out what only the build needs.
+
+# Packages of the running image (dom0 and guests).
+ROOTFS_PKGS=(
+	xen-utils-4.17 xenstore-utils busybox kmod mount iproute2 iputils-ping procps
+	openssh-server openssh-client socat iperf3 python3 curl ca-certificates
+	less strace psmisc libbsd0
+)
+# Needed at image-build time only (DKMS builds argo.ko in the chroot).
+ROOTFS_BUILD_PKGS=(dkms make gcc libc6-dev)
+
+# Paths (relative, no leading slash) never put in the initramfs.
+CPIO_EXCLUDES=(
+	./boot ./usr/src ./usr/include ./usr/lib/gcc ./usr/libexec/gcc
+	./usr/share/doc ./usr/share/man ./usr/share/info ./usr/share/locale
+	./usr/share/lintian ./usr/share/gcc ./usr/share/perl ./usr/lib/x86_64-linux-gnu/perl
+	./var/cache/apt ./var/lib/apt/lists ./var/lib/dkms ./var/cache/debconf
+	./usr/lib/udev/hwdb.d ./usr/lib/udev/hwdb.bin ./usr/lib/xen-4.17/boot
+	'./usr/bin/x86_64-linux-gnu-*' './usr/lib/x86_64-linux-gnu/*.a'
+	'./usr/lib/x86_64-linux-gnu/lib[atl]san.*' './usr/lib/x86_64-linux-gnu/libubsan.*'
+	'./usr/lib/x86_64-linux-gnu/libhwasan.*' './usr/lib/x86_64-linux-gnu/libgprofng*'
+	./usr/lib/x86_64-linux-gnu/gprofng ./usr/lib/x86_64-linux-gnu/ldscripts
+	'./usr/lib/x86_64-linux-gnu/libisl.*' './usr/lib/x86_64-linux-gnu/libbfd-*'
+	'./usr/lib/x86_64-linux-gnu/libopcodes-*' './usr/lib/x86_64-linux-gnu/libctf*'
+	'./usr/lib/linux-kbuild-*' ./usr/lib/python3.11/test ./usr/lib/python3.11/pydoc_data
+)
+# Modules of the guest kernel in the initramfs (with their dependencies); the
+# rest of the 400 MB module tree stays out.
+LAB_MODULES=(
+	xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs xen-netback xen-netfront
+	xen-blkback xen-blkfront xen-pciback bridge 9p 9pnet_virtio virtio_pci virtio_net
+	overlay tun veth dummy loop
+)
+# rootfs_kernel_suite KERNEL: the apt target release of that kernel choice.
+rootfs_kernel_release() {
+	case $1 in
+	bookworm) echo bookworm ;;
+	trixie) echo bookworm-backports ;;
+	*) die "kernel $1: not supported by this lab (yet)" ;;
+	esac
+}
+
+# Sets LAB_BASE (chroot dir), LAB_KVER, LAB_BASE_CPIO, LAB_KEY (dom0 ssh key copy).
+rootfs_build() {
+	local kernel=$1 rel key dir
+	rel=$(rootfs_kernel_release "$kernel")
+	key=$(key_of "$kernel" "$LAB_MIRROR" "${ROOTFS_PKGS[*]}" "${ROOTFS_BUILD_PKGS[*]}" \
+		"${CPIO_EXCLUDES[*]}" "${LAB_MODULES[*]}" "$(cat "$LAB_DIR/lib/rootfs-hook.sh")")
+	dir=$LAB_CACHE/rootfs/$kernel-$key
+	LAB_BASE=$dir/root
+	LAB_BASE_CPIO=$dir/base.cpio.zst
+	if [ ! -f "$dir/ok" ]; then
+		with_lock "$LAB_CACHE/rootfs/.lock" _rootfs_make "$dir" "$rel" ||
+			die "building the root filesystem failed (log: $dir/mmdebstrap.log)"
+	fi
+	LAB_KVER=$(cat "$dir/kver")
+	LAB_KEY=$dir/id_ed25519
+	LAB_VMLINUX=$dir/vmlinux
+	if [ ! -s "$LAB_VMLINUX" ]; then
+		"$LAB_DIR/lib/vmlinux-from-bzimage" "$LAB_BASE/boot/vmlinuz-$LAB_KVER" "$LAB_VMLINUX.tmp" &&
+			mv "$LAB_VMLINUX.tmp" "$LAB_VMLINUX" || die "cannot uncompress vmlinuz-$LAB_KVER"
+	fi
+}
+
+_rootfs_make() {
+	local dir=$1 rel=$2 srcs
+	[ -f "$dir/ok" ] && return 0
+	phase_begin rootfs-build
+	rm -rf "$dir" && mkdir -p "$dir"
+	srcs="deb $LAB_MIRROR bookworm main"
+	[ "$rel" = bookworm-backports ] && srcs="$srcs
+deb $LAB_MIRROR bookworm-backports main"
+	local excl=()
+	for p in /usr/share/man/ /usr/share/doc/ /usr/share/info/ /usr/share/locale/ \
+		/usr/share/lintian/ /usr/share/linda/; do
+		excl+=(--dpkgopt="path-exclude=$p*")
+	done
+	local inc
+	inc=$(IFS=,; echo "${ROOTFS_PKGS[*]},${ROOTFS_BUILD_PKGS[*]}")
+	if ! LAB_KREL=$rel mmdebstrap --variant=apt --mode=root --include="$inc" "${excl[@]}" \
+		--customize-hook="LAB_KREL=$rel sh $LAB_DIR/lib/rootfs-hook.sh \"\$1\"" \
+		bookworm "$dir/root" "$srcs" >"$dir/mmdebstrap.log" 2>&1; then
+		tail -n 30 "$dir/mmdebstrap.log" >&2
+		return 1
+	fi
+	cp "$dir/root/root/.ssh/id_ed25519" "$dir/id_ed25519"
+	cp "$dir/root/etc/lab-kver" "$dir/kver"
+	phase_end
+	phase_begin base-cpio
+	_rootfs_cpio "$dir/root" "$(cat "$dir/kver")" >"$dir/base.cpio.zst" || return 1
+	phase_end
+	touch "$dir/ok"
+}
+
+# _rootfs_cpio ROOT KVER: newc cpio (zstd) of ROOT without the excluded paths and
+# with only the kernel modules the lab uses.  Also used for a run's overlay dir.
+_rootfs_cpio() {
+	local root=$1 kver=$2 prune=() p
+	for p in "${CPIO_EXCLUDES[@]}"; do prune+=(-path "$p" -o); done
+	prune+=(-path "./usr/lib/modules/$kver/kernel" -o -false)
+	(
+		cd "$root" || exit 1
+		{
+			# Whiteouts (0/0 char devices) of an overlay upper dir are not files.
+			find . \( "${prune[@]}" \) -prune -o \
+				! \( -type c -a ! -path './dev/*' \) -print
+			if [ -d "./usr/lib/modules/$kver/kernel" ]; then
+				for p in "${LAB_MODULES[@]}"; do
+					modprobe -d . -S "$kver" --show-depends "$p" 2>/dev/null
+				done | sed -n "s|^insmod .*/lib/modules/$kver/\([^ ]*\).*|\1|p" |
+				while read -r p; do
+					p=./usr/lib/modules/$kver/$p
+					while [ "$p" != . ]; do echo "$p"; p=$(dirname "$p"); done
+				done
+			fi
+		} | LC_ALL=C sort -u | cpio --quiet -o -H newc -R 0:0
+	) | zstd -q -T0 -6
+}
