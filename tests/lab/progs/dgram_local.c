@@ -71,7 +71,7 @@ static void test_send_recv(void)
 	unsigned char out[4096], in[4096];
 	xen_argo_addr_t from;
 	struct argo_ring_id sid;
-	int rx, tx, i, good;
+	int rx, tx, fd, i, good;
 	ssize_t n;
 
 	rx = argo_open_dgram();
@@ -142,6 +142,15 @@ static void test_send_recv(void)
 	/* Sending to a port nobody bound. */
 	T_ERRNO(argo_sendto(tx, "x", 1, 0, self, base + 9), ECONNREFUSED,
 		"send to an unbound port");
+	/* Domain 0x7fef does not exist (ids are allocated from 1 upwards). */
+	T_ERRNO(argo_sendto(tx, "x", 1, 0, 0x7fef, base + 9), EHOSTUNREACH,
+		"send to a domain that does not exist");
+	fd = argo_open_dgram();
+	T_ERRNO(argo_bind(fd, base + 8, 0x7fef), EHOSTUNREACH,
+		"bind with a partner domain that does not exist");
+	T_ERRNO(argo_sendto(fd, "x", 1, 0, 0x7fef, base + 9), EHOSTUNREACH,
+		"auto-bind for a domain that does not exist");
+	close(fd);
 	close(tx);
 	close(rx);
 }
