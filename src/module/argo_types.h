@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * argo_types.h - the only include of the pure files (ring.c, proto.c).
+ * The only include of the pure files (ring.c, proto.c).
  *
  * Those files are compiled unchanged into argo.ko and into the userspace
  * test bed (tests/unit).  In the kernel this pulls in the few kernel headers

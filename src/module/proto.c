@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * proto.c - the pure stream protocol of argo.ko.
+ * The pure stream protocol of argo.ko.
  *
  * Implementation notes
  * ====================

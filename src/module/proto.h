@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * proto.h - the pure stream protocol of argo.ko: wire format, packet
+ * The pure stream protocol of argo.ko: wire format, packet
  * parsing, the per-connection state machine and credit accounting.
  *
  * Compiled into the module and, unchanged, into the userspace test bed.

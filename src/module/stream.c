@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * stream.c - stream sockets over Argo: the glue between the pure protocol
+ * Stream sockets over Argo: the glue between the pure protocol
  * (proto.c), the rings (ringtab.c) and the socket ops (sock.h).
  *
  * Implementation notes

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * stream.h - stream sockets (stream.c): argo_stream_ops is declared in
+ * Stream sockets (stream.c): argo_stream_ops is declared in
  * sock.h.  main.c calls argo_stream_init() after argo_ringtab_init() and
  * argo_admin_init() (it adds debugfs argo/stream_inject), and
  * argo_stream_exit() before argo_admin_exit() and argo_ringtab_exit(): the
