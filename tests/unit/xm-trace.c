@@ -7,7 +7,8 @@
  * ring bytes".
  *
  * Script (stdin), one command per line, '#' comments:
- *   ring LEN [PARTNER|any]   dom 0 registers port 1 (partner: dom 1)
+ *   ring LEN [PARTNER|any]   dom 0 registers port 1 (partner: dom 1), after
+ *                            unregistering the previous ring
  *   send LEN [TYPE [NIOV]]   dom 1, port 7 -> dom 0 port 1; payload byte i of
  *                            message n is (n * 13 + i) & 0xff
  *   recv                     dom 0 consumes one message (prints its header)
@@ -46,6 +47,13 @@ int main(void)
 		if (n < 1 || cmd[0] == '#')
 			continue;
 		if (!strcmp(cmd, "ring")) {
+			struct xm_unregister_ring u = { .aport = 1,
+							.partner_id = partner };
+
+			/* A new ring replaces the old one (never freed while
+			 * registered). */
+			if (r.mem)
+				xm_unregister_ring(xm, 0, &u);
 			tb_ring_free(&r);
 			if (n > 2)
 				partner = !strcmp(a2, "any") ? XM_DOMID_ANY :
