@@ -242,7 +242,11 @@ static int run_client(const struct ping_opts *o)
 	c.fd = open_socket(ARGO_PORT_ANY, o->target.domain_id, &local);
 	if (c.fd < 0) {
 		ret = errno;
-		util_error(prog, ret, "cannot open an Argo datagram socket");
+		/* Binding for the target's replies fails if it does not exist. */
+		if (ret == EHOSTUNREACH || ret == ESRCH)
+			util_error(prog, ret, "domain %u", o->target.domain_id);
+		else
+			util_error(prog, ret, "cannot open an Argo datagram socket");
 		free(c.buf);
 		return util_exit_status(ret, EXIT_USAGE);
 	}

@@ -136,6 +136,10 @@ ARGO_FAKE_FAIL=SEND=ESRCH "$PING" -c 2 -i 0.05 -W 0.2 5 > "$T/ping" 2>&1
 ok $(( $? != 1 )) "argo-ping to a domain that does not exist exits 1"
 grep -q '^From 5:7 seq=2: no such domain$' "$T/ping"
 ok $? "argo-ping says: no such domain"
+ARGO_FAKE_FAIL=BIND=EHOSTUNREACH "$PING" -c 1 5 > "$T/ping" 2>&1
+ok $(( $? != 2 )) "argo-ping to a domain that Xen says does not exist exits 2"
+one_line "$T/ping" "^argo-ping: domain 5: no such domain"
+ok $? "argo-ping says so in one line"
 start=$(date +%s)
 "$PING" -w 1 -i 0.2 3 > "$T/ping" 2>&1
 rc=$?
