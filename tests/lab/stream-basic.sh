@@ -36,6 +36,17 @@ relay() {
 		fi
 	done
 }
+# Run "on ARGS..." and relay its TAP lines in this shell (not a pipeline's
+# subshell, so the numbering and the failure flag carry on); rc in last_rc.
+onrelay() {
+	local label=$1 tmp
+	shift
+	tmp=$(mktemp)
+	on "$@" >"$tmp" 2>&1
+	last_rc=$?
+	relay "$label" <"$tmp"
+	rm -f "$tmp"
+}
 dbg='mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug'
 # The loaded lab sometimes starts fewer guests: test what is up, skip the rest.
 domains=dom0
@@ -52,16 +63,15 @@ done
 
 for d in dom0 pv pvh; do
 	up "$d" || { skip "$d local: not up"; continue; }
-	on "$d" 'stream_test local' 2>&1 | relay "$d local"
-	check "$d local: exit status 0" test "${PIPESTATUS[0]}" = 0
+	onrelay "$d local" "$d" 'stream_test local'
+	check "$d local: exit status 0" test "$last_rc" = 0
 done
 
 # Forged packets (root-only debugfs hook, enabled for this test only).
 for d in dom0 pv; do
 	up "$d" || { skip "$d hostile: not up"; continue; }
-	on "$d" "$dbg; echo 1 >/sys/module/argo/parameters/stream_inject; stream_test hostile; rc=\$?; echo 0 >/sys/module/argo/parameters/stream_inject; exit \$rc" 2>&1 |
-		relay "$d hostile"
-	check "$d hostile: exit status 0" test "${PIPESTATUS[0]}" = 0
+	onrelay "$d hostile" "$d" "$dbg; echo 1 >/sys/module/argo/parameters/stream_inject; stream_test hostile; rc=\$?; echo 0 >/sys/module/argo/parameters/stream_inject; exit \$rc"
+	check "$d hostile: exit status 0" test "$last_rc" = 0
 done
 
 port=0x7100
@@ -77,9 +87,8 @@ transfer() {
 	log=/tmp/stream-basic.$server.$port
 	on "$server" "stream_test serve $port any 1" >"$log" 2>&1 &
 	spid=$!
-	on "$client" "stream_test client $sid $port $mib16 $mib16" 2>&1 |
-		relay "$client -> $server($sid)"
-	check "$client -> $server: client exit status 0" test "${PIPESTATUS[0]}" = 0
+	onrelay "$client -> $server($sid)" "$client" "stream_test client $sid $port $mib16 $mib16"
+	check "$client -> $server: client exit status 0" test "$last_rc" = 0
 	wait "$spid"
 	rc=$?
 	sed 's/^/# server: /' "$log"

@@ -68,8 +68,9 @@ exec 3>&-
 timeout 30 tail --pid="$apid" -f /dev/null
 sed 's/^/# A: /' /tmp/stream-save.a
 
-echo "the listener after restore" | timeout 120 stream_test chat "$id3" 0x7400 2>&1 |
-	relay "connection B to the restored guest ($id3)"
+echo "the listener after restore" >/tmp/stream-save.in
+timeout 120 stream_test chat "$id3" 0x7400 </tmp/stream-save.in >/tmp/stream-save.b 2>&1
+relay "connection B to the restored guest ($id3)" </tmp/stream-save.b
 wait "$spid"
 rc=$?
 sed 's/^/# server: /' /tmp/stream-save.serve | tail -4

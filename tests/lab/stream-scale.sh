@@ -30,6 +30,17 @@ relay() {
 		fi
 	done
 }
+# Run "on ARGS..." and relay its TAP lines in this shell (not a pipeline's
+# subshell, so the numbering and the failure flag carry on); rc in last_rc.
+onrelay() {
+	local label=$1 tmp
+	shift
+	tmp=$(mktemp)
+	on "$@" >"$tmp" 2>&1
+	last_rc=$?
+	relay "$label" <"$tmp"
+	rm -f "$tmp"
+}
 dbg='mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug'
 N=${1:-1000}
 domains=dom0
@@ -54,8 +65,8 @@ many() {
 	log=/tmp/stream-scale.$server.$port
 	on "$server" "stream_test echo $port any $N" >"$log" 2>&1 &
 	spid=$!
-	on "$client" "stream_test many $sid $port $N" 2>&1 | relay "$client -> $server: $N connections"
-	check "$client -> $server: client exit status 0" test "${PIPESTATUS[0]}" = 0
+	onrelay "$client -> $server: $N connections" "$client" "stream_test many $sid $port $N"
+	check "$client -> $server: client exit status 0" test "$last_rc" = 0
 	wait "$spid"
 	rc=$?
 	sed 's/^/# server: /' "$log"
