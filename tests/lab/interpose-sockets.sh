@@ -34,7 +34,7 @@ sleep 3
 for c in $clients; do
 	addr=1.0.0.$P
 	[ "$c" = pv ] && addr=127.0.0.1
-	out=$(on "$c" "argo-run -- python3 $PY client $addr 9100" 2>&1)
+	out=$(on "$c" "timeout -k 5 400 argo-run -- python3 $PY client $addr 9100" 2>&1)
 	rc=$?
 	while IFS= read -r line; do
 		case $line in

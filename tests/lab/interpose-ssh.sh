@@ -50,11 +50,11 @@ authorize() { on "$1" "mkdir -p $D; echo '$2' >> $D/authorized_keys; chmod 600 $
 login() {
 	local c=$1 s=$2 addr=$3 port=$4 seen=$5 out want
 	want=$(on "$s" hostname)
-	out=$(on "$c" "r=0; until argo-run -- ssh -p $port -i $D/key -o BatchMode=yes \
+	out=$(on "$c" "r=0; until timeout -k 5 100 argo-run -- ssh -p $port -i $D/key -o BatchMode=yes \
 		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
 		-o ConnectTimeout=30 root@$addr \
 		'echo login-ok \$(hostname) \$(id -un) \$SSH_CONNECTION' 2>$D/ssh.err; do
-		r=\$((r+1)); [ \$r -ge 20 ] && exit 1; sleep 0.5; done; cat $D/ssh.err >&2" 2>&1)
+		r=\$((r+1)); [ \$r -ge 3 ] && break; sleep 0.5; done; cat $D/ssh.err >&2" 2>&1)
 	echo "$out" | sed "s/^/# $c: /"
 	check "ssh $c -> $s (root@$addr -p $port): logged in, command ran as root in $s" \
 		grep -q "^login-ok $want root " <<<"$out"
