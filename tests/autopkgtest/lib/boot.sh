@@ -14,7 +14,7 @@ declare -A LAB_STEP_LIMIT=(
 lab_step_limit() {
 	case $1 in
 	xl-create*) echo 180 ;;
-	wait-ssh-*) echo 330 ;;
+	wait-ssh-*) echo 660 ;;
 	script) echo $((LAB_SCRIPT_TIMEOUT + 60)) ;;
 	*) echo "${LAB_STEP_LIMIT[$1]:-120}" ;;
 	esac
@@ -43,6 +43,28 @@ qemu_cmd() {
 		QEMU+=(-netdev "user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$LAB_HOSTFWD_PORT-:22"
 			-device virtio-net-pci,netdev=n0)
 	fi
+}
+
+# At most LAB_MAX_LABS QEMUs at once on this host (default: one per 2 cores,
+# at least 2): TCG labs that share cores starve each other into timeouts.
+# The slot lock is held until xen-lab exits.
+lab_take_slot() {
+	local max=${LAB_MAX_LABS:-$(( $(nproc) / 2 > 2 ? $(nproc) / 2 : 2 ))} i t0=$SECONDS said=0
+	mkdir -p "$LAB_CACHE/slots"
+	while :; do
+		for ((i = 0; i < max; i++)); do
+			exec {LAB_SLOT_FD}>"$LAB_CACHE/slots/$i"
+			if flock -n "$LAB_SLOT_FD"; then
+				[ "$said" = 1 ] && log "got lab slot $i after $((SECONDS - t0)) s"
+				return 0
+			fi
+			exec {LAB_SLOT_FD}>&-
+		done
+		[ "$said" = 0 ] && { log "$max labs already running on this host: waiting for a slot (LAB_MAX_LABS)"; said=1; }
+		[ $((SECONDS - t0)) -gt "${LAB_SLOT_WAIT:-5400}" ] &&
+			die "no free lab slot within ${LAB_SLOT_WAIT:-5400} s"
+		sleep 5
+	done
 }
 
 qemu_reap() {

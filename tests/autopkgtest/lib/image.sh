@@ -52,7 +52,8 @@ image_build() {
 	install -m 755 "$LAB_DIR/image/vif-lab" "$m/usr/lib/argo-lab/vif-lab"
 	install -m 755 "$LAB_DIR/image/argo-ring-check" "$m/usr/local/sbin/argo-ring-check"
 	image_cleanup
-	_rootfs_cpio "$work/upper" "$kver" >"$work/overlay.cpio.zst" || return 1
+	_rootfs_cpio "$work/upper" "$kver" "$([ "${LAB_FULL_IMAGE:-0}" = 1 ] && echo full)" \
+		>"$work/overlay.cpio.zst" || return 1
 	cat "$LAB_BASE_CPIO" "$work/overlay.cpio.zst" >"$work/in/initrd"
 	ln "$LAB_VMLINUX" "$work/in/vmlinuz" 2>/dev/null || cp "$LAB_VMLINUX" "$work/in/vmlinuz"
 }

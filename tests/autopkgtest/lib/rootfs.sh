@@ -15,7 +15,7 @@ ROOTFS_PKGS=(
 	less strace psmisc libbsd0
 )
 # Needed at image-build time only (DKMS builds argo.ko in the chroot).
-ROOTFS_BUILD_PKGS=(dkms make gcc libc6-dev)
+ROOTFS_BUILD_PKGS=(dkms make gcc libc6-dev pkgconf)
 
 # Paths (relative, no leading slash) never put in the initramfs.
 CPIO_EXCLUDES=(
@@ -31,6 +31,12 @@ CPIO_EXCLUDES=(
 	'./usr/lib/x86_64-linux-gnu/libisl.*' './usr/lib/x86_64-linux-gnu/libbfd-*'
 	'./usr/lib/x86_64-linux-gnu/libopcodes-*' './usr/lib/x86_64-linux-gnu/libctf*'
 	'./usr/lib/linux-kbuild-*' ./usr/lib/python3.11/test ./usr/lib/python3.11/pydoc_data
+)
+# The "full" image (dom0 for autopkgtest, which checks and builds in the
+# testbed) keeps the compiler, headers and DKMS state; only caches go.
+CPIO_EXCLUDES_FULL=(
+	./boot ./var/cache/apt ./var/lib/apt/lists ./usr/share/doc ./usr/share/man
+	./usr/share/info ./usr/share/locale ./usr/lib/udev/hwdb.d ./usr/lib/udev/hwdb.bin
 )
 # Modules of the guest kernel in the initramfs (with their dependencies); the
 # rest of the 400 MB module tree stays out.
@@ -64,6 +70,15 @@ rootfs_build() {
 	LAB_KVER=$(cat "$dir/kver")
 	LAB_KEY=$dir/id_ed25519
 	LAB_VMLINUX=$dir/vmlinux
+	if [ "${LAB_FULL_IMAGE:-0}" = 1 ]; then
+		LAB_BASE_CPIO=$dir/base-full.cpio.zst
+		if [ ! -s "$LAB_BASE_CPIO" ]; then
+			phase_begin base-full-cpio
+			_rootfs_cpio "$LAB_BASE" "$LAB_KVER" full >"$LAB_BASE_CPIO.tmp" &&
+				mv "$LAB_BASE_CPIO.tmp" "$LAB_BASE_CPIO" || die "cannot make $LAB_BASE_CPIO"
+			phase_end
+		fi
+	fi
 	if [ ! -s "$LAB_VMLINUX" ]; then
 		"$LAB_DIR/lib/vmlinux-from-bzimage" "$LAB_BASE/boot/vmlinuz-$LAB_KVER" "$LAB_VMLINUX.tmp" &&
 			mv "$LAB_VMLINUX.tmp" "$LAB_VMLINUX" || die "cannot uncompress vmlinuz-$LAB_KVER"
@@ -100,11 +115,12 @@ deb $LAB_MIRROR bookworm-backports main"
 	touch "$dir/ok"
 }
 
-# _rootfs_cpio ROOT KVER: newc cpio (zstd) of ROOT without the excluded paths and
+# _rootfs_cpio ROOT KVER [full]: newc cpio (zstd) of ROOT without the excluded paths and
 # with only the kernel modules the lab uses.  Also used for a run's overlay dir.
 _rootfs_cpio() {
-	local root=$1 kver=$2 prune=() p
-	for p in "${CPIO_EXCLUDES[@]}"; do prune+=(-path "$p" -o); done
+	local root=$1 kver=$2 prune=() p excl=("${CPIO_EXCLUDES[@]}")
+	[ "${3:-}" = full ] && excl=("${CPIO_EXCLUDES_FULL[@]}")
+	for p in "${excl[@]}"; do prune+=(-path "$p" -o); done
 	prune+=(-path "./usr/lib/modules/$kver/kernel" -o -false)
 	(
 		cd "$root" || exit 1
