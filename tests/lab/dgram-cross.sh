@@ -13,6 +13,8 @@
 #   pvh   --- dgram ------->   pv      (domU <-> domU)
 #   pv2   --- dgram ------->   pv      (two PV guests)
 set -u
+# relay runs at the end of pipelines: keep it in this shell (counters).
+shopt -s lastpipe
 
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }

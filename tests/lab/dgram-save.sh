@@ -8,6 +8,8 @@
 #                     xl save -c pv   (checkpoint)    -> ping again
 #                     xl save pv; xl restore          -> ping the new domid
 set -u
+# relay runs at the end of pipelines: keep it in this shell (counters).
+shopt -s lastpipe
 
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
