@@ -3,7 +3,9 @@
 # program) exercising what the Argo interposer promises, against the real
 # driver.  Run under argo-run by interpose-sockets.sh.
 #
-#   interpose-sockets.py server PORT SECONDS   TCP and UDP echo on 0.0.0.0
+#   interpose-sockets.py server PORT SECONDS   TCP echo on PORT, UDP echo on
+#                                              PORT+1 (TCP and UDP port N are
+#                                              the same Argo port N)
 #   interpose-sockets.py client ADDR PORT      checks, TAP lines on stdout
 import errno
 import os
@@ -40,7 +42,7 @@ def server(port, seconds):
     ls.bind(("0.0.0.0", port))
     ls.listen(64)
     us = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    us.bind(("0.0.0.0", port))
+    us.bind(("0.0.0.0", port + 1))
 
     def udp():
         while True:
@@ -147,12 +149,13 @@ def client(addr, port):
 
     u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     u.settimeout(10)
-    u.sendto(b"datagram", dst)
+    udst = (addr, port + 1)
+    u.sendto(b"datagram", udst)
     try:
         data, src = u.recvfrom(100)
     except OSError as x:
         data, src = str(x).encode(), None
-    ok(data == b"datagram" and src == dst,
+    ok(data == b"datagram" and src == udst,
        "UDP: reply %r from %s" % (data, src))
     u.close()
     print("1..%d" % n)
