@@ -492,10 +492,14 @@ static void stream_abort(struct argo_stream *st, int err)
 
 /* ---- Control messages ---------------------------------------------------- */
 
-/* Xen's answers that mean the peer's ring (or the whole peer) is gone. */
+/*
+ * Answers that mean the peer's ring (or the whole peer) is gone: Xen's
+ * -ECONNREFUSED, and -ESRCH for a domain that no longer exists (which
+ * ringtab reports as -EHOSTUNREACH).
+ */
 static bool peer_gone(long err)
 {
-	return err == -ECONNREFUSED || err == -ESRCH;
+	return err == -ECONNREFUSED || err == -ESRCH || err == -EHOSTUNREACH;
 }
 
 static int send_one(u32 port, const xen_argo_addr_t *dst, const void *buf,
@@ -605,7 +609,8 @@ static int stream_flush_ctrl(struct argo_stream *st)
 			if (bit != ARGO_PEND_RST) {
 				int err = ret;
 
-				if (bit == ARGO_PEND_SYN && ret == -ESRCH)
+				if (bit == ARGO_PEND_SYN &&
+				    (ret == -ESRCH || ret == -EHOSTUNREACH))
 					err = -EHOSTUNREACH;
 				else if (bit == ARGO_PEND_SYN && peer_gone(ret))
 					err = -ECONNREFUSED;

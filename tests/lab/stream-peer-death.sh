@@ -51,8 +51,15 @@ fi
 pvfiles=/tmp/death.floodpv
 [ $havepv = 1 ] || pvfiles=
 
-# Let the writers fill their windows and block.
-sleep 10
+# Wait until every client is connected (ssh into a loaded lab is slow),
+# then let the writers fill their windows and block.
+t=0
+until [ $t -ge 180 ] || { grep -q connected /tmp/death.flood0 2>/dev/null &&
+	grep -q connected /tmp/death.drain0 2>/dev/null &&
+	{ [ $havepv = 0 ] || grep -q connected /tmp/death.floodpv 2>/dev/null; }; }; do
+	sleep 1; t=$((t + 1))
+done
+sleep 5
 for f in /tmp/death.flood0 /tmp/death.drain0 $pvfiles; do
 	check "$(basename "$f"): connected before the destroy" grep -q connected "$f"
 done
@@ -71,10 +78,11 @@ for f in /tmp/death.flood0 /tmp/death.drain0; do
 	sed 's/^/# /' "$f"
 	line=$(grep ended "$f")
 	t1=$(sed -n 's/.*wall clock \([0-9]*\).*/\1/p' <<<"$line")
+	[ -n "$t1" ] || t1=$((t0 + 99999))
 	check "$(basename "$f"): ended with an error or EOF" \
 		grep -Eq 'ended: (Connection reset by peer|Broken pipe|EOF)' <<<"$line"
-	check "$(basename "$f"): within $LIMIT s of the destroy ($((${t1:-99999} - t0)) s)" \
-		test $((${t1:-99999} - t0)) -le "$LIMIT"
+	check "$(basename "$f"): within $LIMIT s of the destroy ($((t1 - t0)) s)" \
+		test $((t1 - t0)) -le "$LIMIT"
 done
 if [ $havepv = 1 ]; then
 	sed 's/^/# /' /tmp/death.floodpv
