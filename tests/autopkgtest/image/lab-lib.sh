@@ -30,8 +30,16 @@ lab_guest_main() {
 	fi
 	/usr/sbin/sshd -E /var/log/sshd.log || echo "@@GUEST $LAB_NAME sshd failed"
 	echo "@@GUEST $LAB_NAME up ip=$LAB_IP t=$(uptime_s)"
-	# PID 1: reap orphans forever (bash reaps any child on SIGCHLD).
-	while :; do sleep 3600 & wait $!; done
+	# PID 1: reap orphans (bash reaps any child on SIGCHLD) and keep the
+	# control channel alive, saying so on the console when sshd had died.
+	while :; do
+		sleep 5
+		if ! kill -0 "$(cat /run/sshd.pid 2>/dev/null)" 2>/dev/null; then
+			echo "@@GUEST $LAB_NAME: sshd is gone; restarting it (t=$(uptime_s))"
+			tail -n 5 /var/log/sshd.log
+			/usr/sbin/sshd -E /var/log/sshd.log
+		fi
+	done
 }
 
 # ---------------------------------------------------------------- dom0
@@ -150,6 +158,9 @@ lab_start_guests() {
 				fail "guest $g is gone (crashed or destroyed while booting)"
 				return 1
 			}
+			if [ $(((SECONDS - t0) % 30)) -lt 2 ] && [ $((SECONDS - t0)) -ge 30 ]; then
+				echo "@@LAB waiting for $g ($((SECONDS - t0)) s): $(tail -n 1 "/var/log/xen/console/guest-$g.log" 2>/dev/null | cut -c1-100)"
+			fi
 			sleep 1
 		done
 		echo "@@LAB guest $g up domid=$(timeout 5 xl domid "$g") t=$(uptime_s)"
@@ -185,6 +196,7 @@ lab_collect() {
 		if timeout 5 xl list "$g" >/dev/null 2>&1; then
 			timeout 30 lab-guest "$g" -- dmesg >"$LAB_OUT/$g-dmesg.txt" 2>&1 ||
 				echo "(could not read $g's dmesg over ssh)" >>"$LAB_OUT/$g-dmesg.txt"
+			timeout 30 lab-guest "$g" -- cat /var/log/sshd.log >"$LAB_OUT/$g-sshd.log" 2>&1
 		fi
 	done
 	for g in /var/log/xen/console/guest-*.log; do
