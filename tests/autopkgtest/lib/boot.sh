@@ -138,7 +138,7 @@ boot_and_follow() {
 					LAB_END_STATUS=${line#*status=}; LAB_END_STATUS=${LAB_END_STATUS%% *}
 					break 2
 					;;
-				"@@LAB guest "* | "@@LAB waiting "*) log "${line#@@LAB }" ;;
+				"@@LAB guest "* | "@@LAB waiting "* | "@@LAB warning"*) log "${line#@@LAB }" ;;
 				*) [ "$echo_script" = 1 ] && printf '%s\n' "$line" ;;
 				esac
 			done < <(sed -n "$((n + 1)),${total}p" "$serial")
