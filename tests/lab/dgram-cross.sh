@@ -54,6 +54,8 @@ exchange() {
 	on "$server" "dgram_peer serve $port $cid $count" >"$log" 2>&1 &
 	spid=$!
 	on "$client" "dgram_peer ping $sid $port $rounds" 2>&1 | relay "$client($cid) -> $server($sid)"
+	rc=${PIPESTATUS[0]}
+	check "$client -> $server: client exited 0 (rc $rc; 255 = ssh failed)" test "$rc" = 0
 	wait "$spid"
 	rc=$?
 	sed 's/^/# server: /' "$log" | head -5
