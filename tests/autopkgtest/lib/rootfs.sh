@@ -85,6 +85,26 @@ rootfs_build() {
 	fi
 }
 
+# Before building a new root filesystem for a kernel choice, remove that
+# choice's other ones (another key): failed builds, and outdated ones made
+# more than an hour ago that are not the lower dir of a running lab.
+_rootfs_prune() {
+	local keep=$1 d kernel
+	kernel=$(basename "$1"); kernel=${kernel%-*}
+	for d in "$LAB_CACHE"/rootfs/"$kernel"-*/; do
+		d=${d%/}
+		[ "$d" = "$keep" ] && continue
+		grep -qF "lowerdir=$d/root" /proc/mounts && continue
+		if [ ! -f "$d/ok" ]; then
+			[ -n "$(find "$d" -maxdepth 0 -mmin +120)" ] || continue
+		else
+			[ -n "$(find "$d/ok" -mmin +60)" ] || continue
+		fi
+		log "removing old cached root filesystem $d"
+		rm -rf "$d"
+	done
+}
+
 _rootfs_make() {
 	local dir=$1 rel=$2 srcs
 	[ -f "$dir/ok" ] && return 0
@@ -100,6 +120,7 @@ deb $LAB_MIRROR bookworm-backports main"
 	done
 	local inc
 	inc=$(IFS=,; echo "${ROOTFS_PKGS[*]},${ROOTFS_BUILD_PKGS[*]}")
+	_rootfs_prune "$dir"
 	if ! LAB_KREL=$rel mmdebstrap --variant=apt --mode=root --include="$inc" "${excl[@]}" \
 		--customize-hook="LAB_KREL=$rel sh $LAB_DIR/lib/rootfs-hook.sh \"\$1\"" \
 		bookworm "$dir/root" "$srcs" >"$dir/mmdebstrap.log" 2>&1; then
