@@ -30,7 +30,13 @@ image_build() {
 			sh -c 'apt-get install -y -q --no-install-recommends /tmp/argo-debs/*.deb' \
 			>"$work/install.log" 2>&1; then
 			tail -n 30 "$work/install.log" >&2
-			log "installing the .debs in the image failed (log: $work/install.log)"
+			find "$m/var/lib/dkms" -name make.log 2>/dev/null | while read -r f; do
+				echo "----- last lines of $f -----" >&2
+				tail -n 40 "$f" >&2
+				cp "$f" "$LAB_RESULTS/dkms-make.log" 2>/dev/null
+			done
+			cp "$work/install.log" "$LAB_RESULTS/image-install.log" 2>/dev/null
+			log "installing the .debs in the image failed (log: $LAB_RESULTS/image-install.log)"
 			return 1
 		fi
 		rm -rf "$m/tmp/argo-debs"
