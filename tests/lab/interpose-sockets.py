@@ -69,6 +69,9 @@ def echo_ok(s, data):
 
 
 def client(addr, port):
+    # fds 1500 and > 1024 need more than the usual soft limit of 1024
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
     dst = (addr, port)
     s = socket.create_connection(dst, timeout=30)
     ok(s.getpeername() == dst, "getpeername %s == %s" % (s.getpeername(), dst))
@@ -89,8 +92,6 @@ def client(addr, port):
     e.close()
     d.close()
 
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
     filler = [os.open("/dev/null", os.O_RDONLY) for _ in range(1100)]
     b = socket.create_connection(dst, timeout=30)
     ok(b.fileno() > 1024 and echo_ok(b, b"big-fd"),
