@@ -74,6 +74,8 @@ def client(addr, port):
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(4096, hard), hard))
     dst = (addr, port)
     s = socket.create_connection(dst, timeout=30)
+    # Blocking: the copies made below share its O_NONBLOCK flag.
+    s.settimeout(None)
     ok(s.getpeername() == dst, "getpeername %s == %s" % (s.getpeername(), dst))
     ok(s.family == socket.AF_INET and s.getsockname()[0] != "",
        "getsockname %s" % (s.getsockname(),))
