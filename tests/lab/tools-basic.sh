@@ -9,7 +9,7 @@
 #   argo-ping -c 3 SID:PORT  -------->  argo-ping -l -P CID PORT
 #   argo-cat SID PORT < 4 MiB ------->  argo-cat -l -P CID PORT > file
 #   echo hi | argo-cat SID PORT ----->  argo-cat -l -P CID -e /bin/cat PORT
-#   printf x | argo-cat -u SID PORT ->  argo-cat -u -l -P CID -w 5 PORT
+#   printf x | argo-cat -u SID PORT ->  argo-cat -u -l -P CID -w 15 PORT
 #
 #   pairs: dom0->pv, pv->dom0, dom0->pvh, pvh->pv (pv2->pv without pvh);
 #   pairs with a guest that is not up are skipped (TAP SKIP)
@@ -84,13 +84,14 @@ cat_echo() {
 cat_dgram() {
 	local c=$1 s=$2 cid=$3 sid=$4 spid out
 	port=$((port + 1))
-	on "$s" "argo-cat -u -l -P $cid -w 5 $port" > /tmp/tools-basic.dgram &
+	on "$s" "argo-cat -u -l -P $cid -w 15 $port" > /tmp/tools-basic.dgram &
 	spid=$!
-	sleep 2	# datagrams are not retried: give the listener time to bind
-	on "$c" "printf argo-datagram | argo-cat -u $sid $port"
+	# A refused datagram is not delivered: retrying until the listener
+	# is bound cannot duplicate it.
+	on "$c" "$retry; r sh -c 'printf argo-datagram | argo-cat -u $sid $port'"
 	check "argo-cat -u $c -> $s: client exited 0" test $? = 0
 	wait "$spid"
-	check "argo-cat -u $c -> $s: listener ended after -w 5 with 0" test $? = 0
+	check "argo-cat -u $c -> $s: listener ended after -w 15 idle with 0" test $? = 0
 	out=$(cat /tmp/tools-basic.dgram)
 	check "argo-cat -u $c -> $s: the datagram arrived ('$out')" test "$out" = argo-datagram
 }
