@@ -159,6 +159,12 @@ lab_start_guests() {
 				fail "guest $g not reachable by ssh within ${LAB_GUEST_TIMEOUT:-600} s"
 				return 1
 			fi
+			if grep -aq 'Kernel panic' "/var/log/xen/console/guest-$g.log" 2>/dev/null ||
+				timeout 30 xl list "$g" 2>/dev/null | awk 'NR == 2 && $5 ~ /c/ { f = 1 } END { exit !f }'; then
+				guest_console_tail "$g" 60
+				fail "guest $g crashed while booting (kernel panic; its console is above)"
+				return 1
+			fi
 			timeout 30 xl list "$g" >/dev/null 2>&1
 			[ $? = 1 ] && {
 				guest_console_tail "$g"
