@@ -105,7 +105,8 @@ static void say(const struct cat_opts *o, const char *what, int fd,
 }
 
 /* Run the session on a connected socket: -e/-c or the relay. */
-static int session(const struct cat_opts *o, int fd, int listen)
+static int session(const struct cat_opts *o, int fd, int listen,
+		   const char *who)
 {
 	struct cat_stats st;
 	int r;
@@ -122,7 +123,7 @@ static int session(const struct cat_opts *o, int fd, int listen)
 		      o->timeout, &st);
 	report(o, &st);
 	if (r < 0)
-		return fail(errno, CAT_EXIT_FAIL, "connection", NULL);
+		return fail(errno, CAT_EXIT_FAIL, "data with", who);
 	return CAT_EXIT_OK;
 }
 
@@ -162,7 +163,7 @@ static int run_client(const struct cat_opts *o)
 		return r;
 	}
 	say(o, o->dgram ? "sending to" : "connected to", fd, &o->peer);
-	r = session(o, fd, 0);
+	r = session(o, fd, 0, peer);
 	close(fd);
 	return r;
 }
@@ -214,7 +215,7 @@ static int listen_stream(const struct cat_opts *o, int lfd, const char *me)
 		fd = accept_wait(o, lfd, me, &r);
 		if (fd < 0)
 			return r;
-		r = session(o, fd, 1);
+		r = session(o, fd, 1, "the peer");
 		close(fd);
 		reap_children();
 		if (!o->keep)
@@ -235,7 +236,7 @@ static int run_listener(const struct cat_opts *o)
 	if (o->dgram) {
 		if (o->verbose)
 			fprintf(stderr, "%s: listening on %s\n", prog, me);
-		r = session(o, fd, 1);
+		r = session(o, fd, 1, "the peer");
 	} else {
 		r = listen_stream(o, fd, me);
 	}

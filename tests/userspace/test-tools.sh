@@ -241,6 +241,15 @@ out=$(echo ask | "$CAT" -u -w 0.5 1 6001)
 [ "$out" = reply ]
 ok $? "-u -l answers the sender; -u -w lingers for the reply"
 
+dom1 "$CAT" -u -l -w 1 6002 > /dev/null
+wait_bound d 1 6002
+ARGO_FAKE_FAIL=SEND=ECONNREFUSED sh -c 'printf x | "$0" -u 1 6002' "$CAT" \
+	> "$T/out" 2>&1
+ok $(( $? != 1 )) "argo-cat -u: a refused datagram exits 1"
+one_line "$T/out" "^argo-cat: data with 1:6002: connection refused"
+ok $? "argo-cat -u: says which peer refused, in one line"
+wait "$last"
+
 # ---- no crash on any argument ----
 crash=0
 for args in "-c" "-w" "-s 99999999999999999999" "-i -1 1" "1:" ":" \
