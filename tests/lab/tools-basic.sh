@@ -9,7 +9,7 @@
 #   argo-ping -c 3 SID:PORT  -------->  argo-ping -l -P CID PORT
 #   argo-cat SID PORT < 4 MiB ------->  argo-cat -l -P CID PORT > file
 #   echo hi | argo-cat SID PORT ----->  argo-cat -l -P CID -e /bin/cat PORT
-#   printf x | argo-cat -u SID PORT ->  argo-cat -u -l -P CID -w 15 PORT
+#   printf x | argo-cat -u SID PORT ->  argo-cat -u -l -P CID -w 30 PORT
 #
 #   pairs: dom0->pv, pv->dom0, dom0->pvh, pvh->pv (pv2->pv without pvh);
 #   pairs with a guest that is not up are skipped (TAP SKIP)
@@ -84,14 +84,16 @@ cat_echo() {
 cat_dgram() {
 	local c=$1 s=$2 cid=$3 sid=$4 spid out
 	port=$((port + 1))
-	on "$s" "argo-cat -u -l -P $cid -w 15 $port" > /tmp/tools-basic.dgram &
+	on "$s" "argo-cat -u -l -P $cid -w 30 $port" > /tmp/tools-basic.dgram &
 	spid=$!
 	# A refused datagram is not delivered: retrying until the listener
-	# is bound cannot duplicate it.
+	# is bound cannot duplicate it.  The listener's idle clock starts at
+	# bind: -w 30 outlasts a slow lab-guest start (a first run with -w 5
+	# saw the listener gone before the datagram came).
 	on "$c" "$retry; r sh -c 'printf argo-datagram | argo-cat -u $sid $port'"
 	check "argo-cat -u $c -> $s: client exited 0" test $? = 0
 	wait "$spid"
-	check "argo-cat -u $c -> $s: listener ended after -w 15 idle with 0" test $? = 0
+	check "argo-cat -u $c -> $s: listener ended after -w 30 idle with 0" test $? = 0
 	out=$(cat /tmp/tools-basic.dgram)
 	check "argo-cat -u $c -> $s: the datagram arrived ('$out')" test "$out" = argo-datagram
 }
