@@ -25,8 +25,9 @@ on() {
 	else timeout 300 lab-guest "$d" -- sh -c "$*"; fi
 }
 domid() { if [ "$1" = dom0 ]; then echo 0; else lab-guest "$1" --domid; fi; }
-# Client commands retry while the server is not listening yet.
-retry='r() { i=0; until "$@"; do i=$((i+1)); [ $i -ge 40 ] && return 1; sleep 0.25; done; }'
+# Client commands retry (60 s at most) while the server is not listening
+# yet: a guest-to-guest start in the loaded lab took more than 10 s.
+retry='r() { i=0; until "$@"; do i=$((i+1)); [ $i -ge 240 ] && return 1; sleep 0.25; done; }'
 
 port=0x7300
 
