@@ -40,7 +40,7 @@ qemu_cmd() {
 	QEMU=(qemu-system-x86_64 -accel tcg,tb-size=256 -cpu "$LAB_CPU" -m "$LAB_MEM" -smp "$LAB_SMP"
 		-nodefaults -display none -no-reboot
 		-kernel "$LAB_XEN" -append "$(xen_cmdline)"
-		-initrd "$LAB_WORK/in/vmlinuz console=hvc0 loglevel=5 rootfstype=ramfs LAB_ROLE=dom0,$LAB_WORK/in/initrd"
+		-initrd "$LAB_WORK/in/vmlinuz console=hvc0 loglevel=5 rootfstype=ramfs LAB_ROLE=dom0,$LAB_WORK/initrd-dom0"
 		-virtfs "local,path=$LAB_WORK/in,mount_tag=labin,security_model=none,readonly=on"
 		-virtfs "local,path=$LAB_RESULTS,mount_tag=results,security_model=none"
 		"$@")

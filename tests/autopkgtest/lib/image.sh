@@ -58,9 +58,16 @@ image_build() {
 	install -m 755 "$LAB_DIR/image/vif-lab" "$m/usr/lib/argo-lab/vif-lab"
 	install -m 755 "$LAB_DIR/image/argo-ring-check" "$m/usr/local/sbin/argo-ring-check"
 	image_cleanup
-	_rootfs_cpio "$work/upper" "$kver" "$([ "${LAB_FULL_IMAGE:-0}" = 1 ] && echo full)" \
-		>"$work/overlay.cpio.zst" || return 1
+	_rootfs_cpio "$work/upper" "$kver" >"$work/overlay.cpio.zst" || return 1
 	cat "$LAB_BASE_CPIO" "$work/overlay.cpio.zst" >"$work/in/initrd"
+	# The full image (xen-lab sshd) is dom0's only: xl crashed loading a
+	# 130 MB initramfs into a PVH guest, and the guests do not need it.
+	if [ "${LAB_FULL_IMAGE:-0}" = 1 ]; then
+		_rootfs_cpio "$work/upper" "$kver" full >"$work/overlay-full.cpio.zst" || return 1
+		cat "$LAB_BASE_CPIO_FULL" "$work/overlay-full.cpio.zst" >"$work/initrd-dom0"
+	else
+		ln "$work/in/initrd" "$work/initrd-dom0"
+	fi
 	ln "$LAB_VMLINUX" "$work/in/vmlinuz" 2>/dev/null || cp "$LAB_VMLINUX" "$work/in/vmlinuz"
 }
 

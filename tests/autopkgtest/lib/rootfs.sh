@@ -71,11 +71,11 @@ rootfs_build() {
 	LAB_KEY=$dir/id_ed25519
 	LAB_VMLINUX=$dir/vmlinux
 	if [ "${LAB_FULL_IMAGE:-0}" = 1 ]; then
-		LAB_BASE_CPIO=$dir/base-full.cpio.zst
-		if [ ! -s "$LAB_BASE_CPIO" ]; then
+		LAB_BASE_CPIO_FULL=$dir/base-full.cpio.zst
+		if [ ! -s "$LAB_BASE_CPIO_FULL" ]; then
 			phase_begin base-full-cpio
-			_rootfs_cpio "$LAB_BASE" "$LAB_KVER" full >"$LAB_BASE_CPIO.tmp" &&
-				mv "$LAB_BASE_CPIO.tmp" "$LAB_BASE_CPIO" || die "cannot make $LAB_BASE_CPIO"
+			_rootfs_cpio "$LAB_BASE" "$LAB_KVER" full >"$LAB_BASE_CPIO_FULL.tmp" &&
+				mv "$LAB_BASE_CPIO_FULL.tmp" "$LAB_BASE_CPIO_FULL" || die "cannot make $LAB_BASE_CPIO_FULL"
 			phase_end
 		fi
 	fi
