@@ -5,11 +5,8 @@ LAB_QEMU_PID=
 LAB_MEM=${LAB_MEM:-3584}
 LAB_SMP=${LAB_SMP:-2}
 LAB_DOM0_MEM=${LAB_DOM0_MEM:-1024}
-# -cpu max (SVM + HAP for PVH) without AVX: QEMU 7.2 is the first with AVX
-# under TCG, and PV guests, whose user space sees the raw CPUID, crashed
-# (ld.so, sshd) while PVH guests, given no XSAVE, never did.  A suspicion,
-# not a proof: LAB_CPU=max brings AVX back.
-LAB_CPU=${LAB_CPU:-max,avx=off,avx2=off,fma=off,f16c=off,avx512f=off,vaes=off,vpclmulqdq=off}
+# -cpu max: SVM + HAP under TCG, needed for PVH guests.
+LAB_CPU=${LAB_CPU:-max}
 
 # Seconds a dom0 step may take before the host gives up on it.
 declare -A LAB_STEP_LIMIT=(
