@@ -66,7 +66,7 @@ struct argo_ring_id {
  */
 struct argo_dev {
 	void *buf;
-	size_t len;
+	__kernel_size_t len;
 	int flags;
 	xen_argo_addr_t *addr;
 };
