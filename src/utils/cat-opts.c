@@ -13,6 +13,16 @@
 
 static const char prog[] = "argo-cat";
 
+static void defaults(struct cat_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->timeout = -1;
+	o->partner = ARGO_DOMID_ANY;
+	o->local_port = ARGO_PORT_ANY;
+	o->peer.domain_id = ARGO_DOMID_ANY;
+	o->peer.aport = ARGO_PORT_ANY;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -41,24 +51,11 @@ static void usage(FILE *f)
 "of the program.\n", prog, prog);
 }
 
-static void defaults(struct cat_opts *o)
+/* One option (struct util_cmdline's option). */
+static int parse_opt(int c, const char *arg, void *opts)
 {
-	memset(o, 0, sizeof(*o));
-	o->timeout = -1;
-	o->partner = ARGO_DOMID_ANY;
-	o->local_port = ARGO_PORT_ANY;
-	o->peer.domain_id = ARGO_DOMID_ANY;
-	o->peer.aport = ARGO_PORT_ANY;
-}
+	struct cat_opts *o = opts;
 
-static int bad(const char *what, const char *arg)
-{
-	util_error(prog, 0, "invalid %s: '%s' (try --help)", what, arg);
-	return -1;
-}
-
-static int parse_opt(int c, const char *arg, struct cat_opts *o)
-{
 	switch (c) {
 	case 'l': o->listen = 1; return 0;
 	case 'k': o->keep = 1; return 0;
@@ -68,16 +65,12 @@ static int parse_opt(int c, const char *arg, struct cat_opts *o)
 	case 'c': o->exec_cmd = arg; return 0;
 	case 'w':
 		if (util_parse_seconds(arg, 31536000, &o->timeout) < 0)
-			return bad("timeout", arg);
+			return util_bad_arg(prog, "timeout", arg);
 		return 0;
 	case 'P':
-		if (argo_parse_domid(arg, &o->partner) < 0)
-			return bad("domain id", arg);
-		return 0;
+		return util_arg_domid(prog, arg, 1, &o->partner);
 	case 'p':
-		if (argo_parse_port(arg, &o->local_port) < 0)
-			return bad("port", arg);
-		return 0;
+		return util_arg_port(prog, arg, 1, &o->local_port);
 	default:
 		return -1;
 	}
@@ -106,72 +99,36 @@ static int check_combination(const struct cat_opts *o)
 	return -1;
 }
 
-static int parse_operands(int argc, char **argv, struct cat_opts *o)
+/* The options are checked together before the operands are read. */
+static int parse_operands(int argc, char **argv, void *opts)
 {
+	struct cat_opts *o = opts;
 	int n = argc - optind;
 
+	if (check_combination(o) < 0)
+		return -1;
 	if (o->listen) {
 		if (n != 1) {
 			util_error(prog, 0, "-l takes one PORT (try --help)");
 			return -1;
 		}
-		if (argo_parse_port(argv[optind], &o->peer.aport) < 0 ||
-		    o->peer.aport == ARGO_PORT_ANY)
-			return bad("port", argv[optind]);
-		return 0;
+		return util_arg_port(prog, argv[optind], 0, &o->peer.aport);
 	}
 	if (n != 2) {
 		util_error(prog, 0, "need DOMID and PORT (try --help)");
 		return -1;
 	}
-	if (argo_parse_domid(argv[optind], &o->peer.domain_id) < 0 ||
-	    o->peer.domain_id == ARGO_DOMID_ANY)
-		return bad("domain id", argv[optind]);
-	if (argo_parse_port(argv[optind + 1], &o->peer.aport) < 0 ||
-	    o->peer.aport == ARGO_PORT_ANY)
-		return bad("port", argv[optind + 1]);
-	return 0;
-}
-
-static int unknown_option(const char *word)
-{
-	if (optopt)
-		util_error(prog, 0, "unknown option -%c or missing argument "
-			   "(try --help)", optopt);
-	else
-		util_error(prog, 0, "unknown option '%s' (try --help)", word);
-	return -1;
+	if (util_arg_domid(prog, argv[optind], 0, &o->peer.domain_id) < 0)
+		return -1;
+	return util_arg_port(prog, argv[optind + 1], 0, &o->peer.aport);
 }
 
 int cat_parse_args(int argc, char **argv, struct cat_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+	static const struct util_cmdline cmdline = {
+		prog, "lkuve:c:w:P:p:hV", usage, parse_opt, parse_operands
 	};
-	int c;
 
 	defaults(o);
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "lkuve:c:w:P:p:hV", longopts,
-				NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return 1;
-		}
-		if (c == 'V') {
-			printf("%s (%s) %s\n", prog, PACKAGE_NAME,
-			       PACKAGE_VERSION);
-			return 1;
-		}
-		if (c == '?')
-			return unknown_option(argv[optind - 1]);
-		if (parse_opt(c, optarg, o) < 0)
-			return -1;
-	}
-	if (check_combination(o) < 0)
-		return -1;
-	return parse_operands(argc, argv, o);
+	return util_parse_cmdline(argc, argv, &cmdline, o);
 }

@@ -54,13 +54,13 @@ static void defaults(struct ping_opts *o)
 
 static int bad(const char *what, const char *arg)
 {
-	util_error(prog, 0, "invalid %s: '%s' (try --help)", what, arg);
-	return -1;
+	return util_bad_arg(prog, what, arg);
 }
 
-/* One option; 0 ok, -1 usage error. */
-static int parse_opt(int c, const char *arg, struct ping_opts *o)
+/* One option (struct util_cmdline's option); 0 ok, -1 usage error. */
+static int parse_opt(int c, const char *arg, void *opts)
 {
+	struct ping_opts *o = opts;
 	unsigned long v;
 
 	switch (c) {
@@ -94,35 +94,23 @@ static int parse_opt(int c, const char *arg, struct ping_opts *o)
 			return bad("timeout", arg);
 		return 0;
 	case 'P':
-		if (argo_parse_domid(arg, &o->partner) < 0)
-			return bad("domain id", arg);
-		return 0;
+		return util_arg_domid(prog, arg, 1, &o->partner);
 	default:
 		util_error(prog, 0, "try --help");
 		return -1;
 	}
 }
 
-static int unknown_option(const char *word)
+static int parse_operand(int argc, char **argv, void *opts)
 {
-	if (optopt)
-		util_error(prog, 0, "unknown option -%c or missing argument "
-			   "(try --help)", optopt);
-	else
-		util_error(prog, 0, "unknown option '%s' (try --help)", word);
-	return -1;
-}
+	struct ping_opts *o = opts;
 
-static int parse_operand(int argc, char **argv, struct ping_opts *o)
-{
 	if (argc - optind > 1)
 		return bad("extra argument", argv[optind + 1]);
 	if (o->listen) {
-		if (optind < argc &&
-		    (argo_parse_port(argv[optind], &o->target.aport) < 0 ||
-		     o->target.aport == ARGO_PORT_ANY))
-			return bad("port", argv[optind]);
-		return 0;
+		if (optind == argc)
+			return 0;	/* the default port */
+		return util_arg_port(prog, argv[optind], 0, &o->target.aport);
 	}
 	if (optind >= argc) {
 		util_error(prog, 0, "which domain? usage: %s DOMID[:PORT]",
@@ -138,31 +126,10 @@ static int parse_operand(int argc, char **argv, struct ping_opts *o)
 
 int ping_parse_args(int argc, char **argv, struct ping_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+	static const struct util_cmdline cmdline = {
+		prog, "lqc:i:s:w:W:P:hV", usage, parse_opt, parse_operand
 	};
-	int c;
 
 	defaults(o);
-	optind = 0;	/* full getopt reset: the tests parse many times */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "lqc:i:s:w:W:P:hV", longopts,
-				NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return 1;
-		}
-		if (c == 'V') {
-			printf("%s (%s) %s\n", prog, PACKAGE_NAME,
-			       PACKAGE_VERSION);
-			return 1;
-		}
-		if (c == '?')
-			return unknown_option(argv[optind - 1]);
-		if (parse_opt(c, optarg, o) < 0)
-			return -1;
-	}
-	return parse_operand(argc, argv, o);
+	return util_parse_cmdline(argc, argv, &cmdline, o);
 }

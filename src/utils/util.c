@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * util.c - number parsing, clocks and error messages for the tools.
+ * util.c - number parsing, clocks, error messages and command lines for
+ * the tools.
  */
 #include "config.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -125,4 +127,74 @@ int util_exit_status(int err, int fallback)
 	default:
 		return fallback;
 	}
+}
+
+static int unknown_option(const char *prog, const char *word)
+{
+	if (optopt)
+		util_error(prog, 0, "unknown option -%c or missing argument "
+			   "(try --help)", optopt);
+	else
+		util_error(prog, 0, "unknown option '%s' (try --help)", word);
+	return -1;
+}
+
+int util_parse_cmdline(int argc, char **argv, const struct util_cmdline *cl,
+		       void *opts)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;	/* full getopt reset: the tests parse many times */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, cl->optstring, longopts,
+				NULL)) != -1) {
+		if (c == 'h') {
+			cl->usage(stdout);
+			return 1;
+		}
+		if (c == 'V') {
+			printf("%s (%s) %s\n", cl->prog, PACKAGE_NAME,
+			       PACKAGE_VERSION);
+			return 1;
+		}
+		if (c == '?')
+			return unknown_option(cl->prog, argv[optind - 1]);
+		if (cl->option(c, optarg, opts) < 0)
+			return -1;
+	}
+	return cl->operands(argc, argv, opts);
+}
+
+int util_bad_arg(const char *prog, const char *what, const char *arg)
+{
+	util_error(prog, 0, "invalid %s: '%s' (try --help)", what, arg);
+	return -1;
+}
+
+/* 0 when ok, else util_bad_arg(). */
+static int arg_checked(int ok, const char *prog, const char *what,
+		       const char *arg)
+{
+	return ok ? 0 : util_bad_arg(prog, what, arg);
+}
+
+int util_arg_port(const char *prog, const char *arg, int any_ok,
+		  uint32_t *port)
+{
+	return arg_checked(argo_parse_port(arg, port) == 0 &&
+			   (any_ok || *port != ARGO_PORT_ANY),
+			   prog, "port", arg);
+}
+
+int util_arg_domid(const char *prog, const char *arg, int any_ok,
+		   uint16_t *domid)
+{
+	return arg_checked(argo_parse_domid(arg, domid) == 0 &&
+			   (any_ok || *domid != ARGO_DOMID_ANY),
+			   prog, "domain id", arg);
 }

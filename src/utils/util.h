@@ -6,6 +6,7 @@
 #define ARGO_UTILS_UTIL_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 /* Exit statuses shared by the tools (see argo-cat(1), argo-ping(1)). */
 #define EXIT_USAGE	2
@@ -33,5 +34,35 @@ void util_error(const char *prog, int err, const char *fmt, ...)
 int util_exit_status(int err, int fallback);
 
 #define EXIT_NO_ARGO	3
+
+/* ---- command lines (argo-ping and argo-cat read theirs alike) ---- */
+
+/* A tool's command line, as util_parse_cmdline() reads it. */
+struct util_cmdline {
+	const char *prog;	/* the tool's name, for messages */
+	const char *optstring;	/* getopt's; with "hV" for help and version */
+	void (*usage)(FILE *f);
+	/* One of the tool's options: 0, or -1 after a message. */
+	int (*option)(int c, const char *arg, void *opts);
+	/* After the options, argv[optind..]: 0, or -1 after a message. */
+	int (*operands)(int argc, char **argv, void *opts);
+};
+
+/*
+ * Read argv into opts: the options (getopt_long; -h/--help and
+ * -V/--version are answered here), then the operands.  0: run, 1: help
+ * or version printed (exit 0), -1: usage error printed (exit 2).
+ */
+int util_parse_cmdline(int argc, char **argv, const struct util_cmdline *cl,
+		       void *opts);
+
+/* "prog: invalid WHAT: 'ARG' (try --help)"; returns -1. */
+int util_bad_arg(const char *prog, const char *what, const char *arg);
+/* An Argo port or domain id argument; "any" only when any_ok.  0, or -1
+ * after util_bad_arg(). */
+int util_arg_port(const char *prog, const char *arg, int any_ok,
+		  uint32_t *port);
+int util_arg_domid(const char *prog, const char *arg, int any_ok,
+		   uint16_t *domid);
 
 #endif /* ARGO_UTILS_UTIL_H */

@@ -13,32 +13,6 @@
 
 #include "interpose.h"
 
-/* 1: stay on TCP/IP, 0: bound on Argo, -1: error. */
-static int bind_argo(int fd, struct argo_ip_sock *s,
-		     const struct sockaddr_in *sin)
-{
-	uint16_t partner;
-	uint32_t port;
-	int t = argo_ip_route(s->socktype, sin, 1, &partner, &port);
-
-	if (t < 0)
-		return -1;
-	if (t == ARGO_TARGET_INET)
-		return 1;
-	switch (argo_ip_convert(fd, s)) {
-	case ARGO_IP_CONV_FAIL:
-		return -1;
-	case ARGO_IP_CONV_INET:
-		return 1;
-	case ARGO_IP_CONV_ARGO:
-		break;
-	}
-	if (argo_ip_bind_port(fd, port, partner) < 0)
-		return -1;
-	s->bound = 1;
-	return argo_ip_reg_set(fd, s);
-}
-
 static int argo_ip_bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
 	struct argo_ip_sock s;
@@ -49,7 +23,7 @@ static int argo_ip_bind(int fd, const struct sockaddr *addr, socklen_t len)
 	case ARGO_IP_CANDIDATE:
 		if (argo_ip_sin(&s, addr, len, &sin) < 0)
 			break;	/* the kernel says what is wrong */
-		ret = bind_argo(fd, &s, &sin);
+		ret = argo_ip_bind_to(fd, &s, &sin);
 		if (ret <= 0)
 			return ret;
 		argo_ip_reg_clear(fd);

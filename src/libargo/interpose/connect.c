@@ -9,34 +9,17 @@
 
 #include "interpose.h"
 
+/* 1: stay on TCP/IP, 0: connected on Argo, -1: error. */
 static int connect_argo(int fd, struct argo_ip_sock *s,
 			const struct sockaddr_in *sin)
 {
 	argo_addr_t a;
-	int t;
+	int ret;
 
 	memset(&a, 0, sizeof(a));
-	t = argo_ip_route(s->socktype, sin, 0, &a.domain_id, &a.aport);
-	if (t < 0)
-		return -1;
-	if (t == ARGO_TARGET_INET) {
-		if (s->state == ARGO_IP_CANDIDATE)
-			return 1;
-		ARGO_IP_DBG(1, "fd %d: an Argo socket cannot reach an IP "
-			    "address", fd);
-		errno = ENETUNREACH;
-		return -1;
-	}
-	if (s->state == ARGO_IP_CANDIDATE) {
-		switch (argo_ip_convert(fd, s)) {
-		case ARGO_IP_CONV_FAIL:
-			return -1;
-		case ARGO_IP_CONV_INET:
-			return 1;
-		case ARGO_IP_CONV_ARGO:
-			break;
-		}
-	}
+	ret = argo_ip_peer_route(fd, s, sin, "reach", &a.domain_id, &a.aport);
+	if (ret != 0)
+		return ret;
 	if (argo_ip_autobind(fd, s, a.domain_id) < 0)
 		return -1;
 	ARGO_IP_DBG(1, "fd %d: connect to domain %u port %u", fd,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * inaddr.c - AF_INET addresses to Argo addresses and back.
+ * inaddr.c - AF_INET addresses to Argo addresses and back, and where the
+ * addresses of bind(), connect() and sendto() lead.
  *
  * Ports: TCP/UDP port N is Argo port N.  Argo ports above 65535 (the
  * driver's ephemeral ports of connecting sockets) cannot be shown in a
@@ -80,45 +81,86 @@ void argo_ip_make_sin(uint32_t addr, uint32_t port, struct sockaddr_in *sin)
 	sin->sin_port = htons((uint16_t)port);
 }
 
-int argo_ip_dgram_dest(int fd, struct argo_ip_sock *s,
-		       const struct sockaddr *sa, socklen_t len,
-		       argo_addr_t *a)
+/*
+ * A candidate the rules send to Argo becomes an Argo descriptor here.
+ * argo_ip_convert()'s results already follow the 1 (TCP/IP), 0 (Argo),
+ * -1 (error) convention of the functions below.
+ */
+static int convert_candidate(int fd, struct argo_ip_sock *s)
 {
-	struct sockaddr_in sin;
-	uint16_t domid;
-	uint32_t port;
-	int t;
+	if (s->state != ARGO_IP_CANDIDATE)
+		return 0;
+	return argo_ip_convert(fd, s);
+}
 
-	if (argo_ip_sin(s, sa, len, &sin) < 0)
-		return s->state == ARGO_IP_CANDIDATE ? 1 : -1;
-	t = argo_ip_route(SOCK_DGRAM, &sin, 0, &domid, &port);
+int argo_ip_bind_to(int fd, struct argo_ip_sock *s,
+		    const struct sockaddr_in *sin)
+{
+	uint16_t partner;
+	uint32_t port;
+	int t = argo_ip_route(s->socktype, sin, 1, &partner, &port);
+
 	if (t < 0)
 		return -1;
-	if (t == ARGO_TARGET_INET) {
-		if (s->state == ARGO_IP_CANDIDATE) {
-			argo_ip_reg_clear(fd);
-			return 1;
-		}
-		ARGO_IP_DBG(1, "fd %d: an Argo socket cannot send to an IP "
-			    "address", fd);
-		errno = ENETUNREACH;
+	if (t == ARGO_TARGET_INET)
+		return 1;
+	t = convert_candidate(fd, s);
+	if (t != 0)
+		return t;
+	if (argo_ip_bind_port(fd, port, partner) < 0)
 		return -1;
-	}
-	if (s->state == ARGO_IP_CANDIDATE) {
-		switch (argo_ip_convert(fd, s)) {
-		case ARGO_IP_CONV_FAIL:
-			return -1;
-		case ARGO_IP_CONV_INET:
-			argo_ip_reg_clear(fd);
-			return 1;
-		case ARGO_IP_CONV_ARGO:
-			break;
-		}
-		if (argo_ip_autobind(fd, s, domid) < 0)
-			return -1;
-	}
+	s->bound = 1;
+	return argo_ip_reg_set(fd, s);
+}
+
+int argo_ip_peer_route(int fd, struct argo_ip_sock *s,
+		       const struct sockaddr_in *sin, const char *verb,
+		       uint16_t *domid, uint32_t *port)
+{
+	int t = argo_ip_route(s->socktype, sin, 0, domid, port);
+
+	if (t < 0)
+		return -1;
+	if (t != ARGO_TARGET_INET)
+		return convert_candidate(fd, s);
+	if (s->state == ARGO_IP_CANDIDATE)
+		return 1;
+	ARGO_IP_DBG(1, "fd %d: an Argo socket cannot %s an IP address", fd,
+		    verb);
+	errno = ENETUNREACH;
+	return -1;
+}
+
+/* A datagram destination: 1 TCP/IP (candidate forgotten), 0 *a, -1. */
+static int dgram_dest(int fd, struct argo_ip_sock *s,
+		      const struct sockaddr *sa, socklen_t len,
+		      argo_addr_t *a)
+{
+	int candidate = s->state == ARGO_IP_CANDIDATE, ret;
+	struct sockaddr_in sin;
+
+	if (argo_ip_sin(s, sa, len, &sin) < 0)
+		return candidate ? 1 : -1;	/* candidate: libc tells why */
 	memset(a, 0, sizeof(*a));
-	a->domain_id = domid;
-	a->aport = port;
+	ret = argo_ip_peer_route(fd, s, &sin, "send to", &a->domain_id,
+				 &a->aport);
+	if (ret > 0)
+		argo_ip_reg_clear(fd);
+	if (ret != 0)
+		return ret;
+	/* A candidate's first send binds it, as UDP would (see autobind). */
+	if (candidate && argo_ip_autobind(fd, s, a->domain_id) < 0)
+		return -1;
 	return 0;
+}
+
+int argo_ip_send_route(int fd, struct argo_ip_sock *s,
+		       const struct sockaddr *dest, socklen_t dlen,
+		       struct argo_ip_send_dest *to)
+{
+	to->named = 0;
+	if (!dest || s->socktype == SOCK_STREAM)
+		return s->state == ARGO_IP_CANDIDATE;
+	to->named = 1;
+	return dgram_dest(fd, s, dest, dlen, &to->addr);
 }

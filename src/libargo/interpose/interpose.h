@@ -146,6 +146,13 @@ ARGO_IP_HIDDEN int argo_ip_lookup(int fd, struct argo_ip_sock *s);
  * know (passed over a UNIX socket)?  1 when it was adopted.
  */
 ARGO_IP_HIDDEN int argo_ip_adopt_on_enotsock(int fd);
+/*
+ * The same after the real call on a descriptor not in the registry gave
+ * ret: 1 when fd was adopted (*s filled): do the call on Argo; 0: give
+ * ret to the program.
+ */
+ARGO_IP_HIDDEN int argo_ip_retry_as_argo(int fd, ssize_t ret,
+					 struct argo_ip_sock *s);
 /* Add fd to the registry as an Argo descriptor (inherited, accepted). */
 ARGO_IP_HIDDEN int argo_ip_adopt(int fd, int socktype);
 /* Adopt the Argo descriptors this process inherited across exec. */
@@ -211,13 +218,39 @@ ARGO_IP_HIDDEN uint32_t argo_ip_domid_addr(uint16_t domid, int loopback);
 ARGO_IP_HIDDEN void argo_ip_make_sin(uint32_t addr, uint32_t port,
 				     struct sockaddr_in *sin);
 /*
- * sendto()/sendmsg() with a destination on a datagram socket: route it,
- * converting a candidate.  1: stay on TCP/IP (call libc), 0: *a is the
- * Argo destination, -1: error.
+ * The functions below answer 1: stay on TCP/IP (call libc), 0: Argo,
+ * -1: error (errno set).  A candidate the rules send to Argo is converted
+ * on the way.
+ *
+ * bind() of candidate s to sin (listen(): to 0.0.0.0 port 0); on 0, fd
+ * is bound and s->bound is set and recorded.
  */
-ARGO_IP_HIDDEN int argo_ip_dgram_dest(int fd, struct argo_ip_sock *s,
-				      const struct sockaddr *sa,
-				      socklen_t len, argo_addr_t *a);
+ARGO_IP_HIDDEN int argo_ip_bind_to(int fd, struct argo_ip_sock *s,
+				   const struct sockaddr_in *sin);
+/*
+ * The peer sin of a candidate or Argo socket s (connect, sendto): on 0,
+ * *domid and *port name it.  An Argo socket cannot go back to TCP/IP:
+ * ENETUNREACH, logged as "cannot <verb> an IP address".
+ */
+ARGO_IP_HIDDEN int argo_ip_peer_route(int fd, struct argo_ip_sock *s,
+				      const struct sockaddr_in *sin,
+				      const char *verb, uint16_t *domid,
+				      uint32_t *port);
+/* Where argo_ip_send_route() sends data over Argo. */
+struct argo_ip_send_dest {
+	argo_addr_t addr;
+	int named;		/* 0: to the connected peer, addr unused */
+};
+/*
+ * sendto()/sendmsg(): where data with destination dest (NULL: none) goes.
+ * On 0, *to says where on Argo: a stream ignores dest, as TCP does.  A
+ * candidate whose destination the rules (or ARGO_FALLBACK=tcp) keep on
+ * TCP/IP is taken out of the registry.
+ */
+ARGO_IP_HIDDEN int argo_ip_send_route(int fd, struct argo_ip_sock *s,
+				      const struct sockaddr *dest,
+				      socklen_t dlen,
+				      struct argo_ip_send_dest *to);
 
 /* ---- accept4.c: accept() and accept4() share one policy ---- */
 ARGO_IP_HIDDEN int argo_ip_accept4(int fd, struct sockaddr *addr,

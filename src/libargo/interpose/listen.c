@@ -16,28 +16,9 @@
 static int implicit_bind(int fd, struct argo_ip_sock *s)
 {
 	struct sockaddr_in any;
-	uint16_t partner;
-	uint32_t port;
-	int t;
 
 	argo_ip_make_sin(INADDR_ANY, 0, &any);
-	t = argo_ip_route(s->socktype, &any, 1, &partner, &port);
-	if (t < 0)
-		return -1;
-	if (t == ARGO_TARGET_INET)
-		return 1;
-	switch (argo_ip_convert(fd, s)) {
-	case ARGO_IP_CONV_FAIL:
-		return -1;
-	case ARGO_IP_CONV_INET:
-		return 1;
-	case ARGO_IP_CONV_ARGO:
-		break;
-	}
-	if (argo_ip_bind_port(fd, 0, partner) < 0)
-		return -1;
-	s->bound = 1;
-	return 0;
+	return argo_ip_bind_to(fd, s, &any);
 }
 
 static int argo_ip_listen(int fd, int backlog)

@@ -10,17 +10,16 @@
 
 #include "interpose.h"
 
-static ssize_t send_argo(int fd, const struct argo_ip_sock *s,
-			 const struct msghdr *msg, const argo_addr_t *dest,
-			 int flags)
+static ssize_t send_argo(int fd, const struct msghdr *msg,
+			 const struct argo_ip_send_dest *dest, int flags)
 {
 	struct sockaddr_xenargo sxa;
 	struct msghdr m = *msg;
 
 	m.msg_name = NULL;
 	m.msg_namelen = 0;
-	if (dest && s->socktype == SOCK_DGRAM) {
-		argo_addr_to_sockaddr(dest, &sxa);
+	if (dest->named) {
+		argo_addr_to_sockaddr(&dest->addr, &sxa);
 		m.msg_name = &sxa;
 		m.msg_namelen = sizeof(sxa);
 	}
@@ -30,35 +29,26 @@ static ssize_t send_argo(int fd, const struct argo_ip_sock *s,
 static ssize_t argo_ip_sendmsg(int fd, const struct msghdr *msg, int flags)
 {
 	const struct argo_real *r = argo_real();
+	struct argo_ip_send_dest to;
 	struct argo_ip_sock s;
-	argo_addr_t a;
 	ssize_t ret;
-	int st = argo_ip_lookup(fd, &s);
 
-	if (st == ARGO_IP_NONE) {
+	if (argo_ip_lookup(fd, &s) == ARGO_IP_NONE) {
 		ret = r->sendmsg(fd, msg, flags);
-		if (ret >= 0 || !argo_ip_adopt_on_enotsock(fd))
+		if (!argo_ip_retry_as_argo(fd, ret, &s))
 			return ret;
-		st = argo_ip_lookup(fd, &s);
 	}
 	if (!msg) {
 		errno = EFAULT;
 		return -1;
 	}
-	if (!msg->msg_name || s.socktype == SOCK_STREAM) {
-		if (st == ARGO_IP_CANDIDATE)
-			return r->sendmsg(fd, msg, flags);
-		return send_argo(fd, &s, msg, NULL, flags);
-	}
-	switch (argo_ip_dgram_dest(fd, &s, msg->msg_name, msg->msg_namelen,
-				   &a)) {
-	case 1:
+	ret = argo_ip_send_route(fd, &s, msg->msg_name, msg->msg_namelen,
+				 &to);
+	if (ret > 0)
 		return r->sendmsg(fd, msg, flags);
-	case 0:
-		return send_argo(fd, &s, msg, &a, flags);
-	default:
+	if (ret < 0)
 		return -1;
-	}
+	return send_argo(fd, msg, &to, flags);
 }
 
 ARGO_IP_EXPORT ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)

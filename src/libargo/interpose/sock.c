@@ -51,6 +51,14 @@ int argo_ip_adopt_on_enotsock(int fd)
 	return 1;
 }
 
+int argo_ip_retry_as_argo(int fd, ssize_t ret, struct argo_ip_sock *s)
+{
+	if (ret >= 0 || !argo_ip_adopt_on_enotsock(fd))
+		return 0;
+	argo_ip_lookup(fd, s);
+	return 1;
+}
+
 /*
  * Descriptors inherited across exec (sshd re-executes itself with the
  * accepted connection on fd 0/1; inetd-style servers) are Argo devices
