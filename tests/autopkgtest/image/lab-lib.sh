@@ -102,7 +102,7 @@ name = "$name"
 type = "$type"
 kernel = "/lab/in/vmlinuz"
 ramdisk = "/lab/in/initrd"
-cmdline = "console=hvc0 loglevel=5 rootfstype=ramfs LAB_ROLE=guest LAB_NAME=$name LAB_IP=$ip"
+cmdline = "console=hvc0 earlyprintk=xen loglevel=5 rootfstype=ramfs LAB_ROLE=guest LAB_NAME=$name LAB_IP=$ip"
 memory = ${LAB_GUEST_MEM:-448}
 vcpus = 1
 vif = [ "bridge=xenbr0,mac=00:16:3e:a7:00:${LAB_GUEST_IP[$1]},script=/usr/lib/argo-lab/vif-lab" ]
@@ -112,7 +112,9 @@ on_crash = "preserve"
 EOC
 	# TCG: RDTSCP traps ("SVM Insn len emulation failed") and the emulated
 	# XSAVE sizes are inconsistent (the guest kernel WARNs): hide both.
-	[ "$type" = pvh ] && echo 'cpuid = "host,rdtscp=0,xsave=0"'
+	# hap = 0: QEMU 7.2's emulated nested paging triple-faults PVH guests
+	# at random under load; Xen's shadow paging runs them reliably.
+	[ "$type" = pvh ] && printf '%s\n' 'cpuid = "host,rdtscp=0,xsave=0"' 'hap = 0'
 }
 
 guest_console_tail() {
