@@ -1,0 +1,131 @@
+#!/bin/bash
+# lab-bench.sh - the dom0 side of tests/bench/run (SCRIPT of xen-lab run).
+# tests/bench/run appends a base64 tar of argo-bench and bench-lib.sh after
+# the __PAYLOAD__ line; this script unpacks it in dom0, copies it to the
+# guests, starts the servers everywhere and measures.  Figures are printed
+# as RAW lines (see bench-lib.sh); the host makes the report.
+#   lab-bench.sh quick|full
+set -u
+MODE=${1:-quick}
+BENCH_DIR=/tmp/argo-bench
+mkdir -p "$BENCH_DIR"
+sed '1,/^__PAYLOAD__$/d' "$0" | base64 -d | tar -xz -C "$BENCH_DIR" || {
+	echo "Bail out! cannot unpack the benchmark programs"
+	exit 1
+}
+# shellcheck source=bench-lib.sh
+. "$BENCH_DIR/bench-lib.sh"
+
+if [ "$MODE" = full ]; then
+	REPS=3 SECS=2
+	SIZES="64 1024 16384 262144 1048576"
+	PAR="1024 65536 1048576"
+	GUEST_SIZES="64 1024 16384 262144 1048576"
+	GUEST_PAR="65536"
+	WINDOWS="65536 262144 1048576 4194304"
+	CONNS="1 10 100 1000"
+	PINGS=200
+else
+	REPS=1 SECS=1
+	SIZES="1024 262144"
+	PAR="65536"
+	GUEST_SIZES="262144"
+	GUEST_PAR=""
+	WINDOWS="65536 1048576"
+	CONNS="1 100"
+	PINGS=50
+fi
+GUESTS=${LAB_GUESTS:-pv pv2}
+declare -A DOM=([dom0]=0) IP=([dom0]=169.254.0.1 [pv]=169.254.0.11 [pvh]=169.254.0.12 [pv2]=169.254.0.13)
+
+on() {
+	local d=$1
+	shift
+	if [ "$d" = dom0 ]; then
+		timeout 1500 bash -c ". $BENCH_DIR/bench-lib.sh; $*"
+	else
+		timeout 1500 lab-guest "$d" -- bash -c ". $BENCH_DIR/bench-lib.sh; $*"
+	fi
+}
+phase() { echo "# ---- $* (t=$(cut -d' ' -f1 /proc/uptime))"; }
+
+phase setup
+for g in $GUESTS; do
+	DOM[$g]=$(lab-guest "$g" --domid) || { echo "Bail out! guest $g is not up"; exit 1; }
+	tar -C "$BENCH_DIR" -cz . | lab-guest "$g" -- sh -c "mkdir -p $BENCH_DIR && tar -xz -C $BENCH_DIR" ||
+		{ echo "Bail out! cannot copy the programs to $g"; exit 1; }
+done
+echo "# domains: dom0=0 $(for g in $GUESTS; do printf '%s=%s ' "$g" "${DOM[$g]}"; done)"
+for d in dom0 $GUESTS; do on "$d" start_servers || echo "# servers in $d failed"; done
+# shellcheck disable=SC2086
+set -- $GUESTS
+A=$1 B=${2:-}
+
+phase "stream dom0 -> $A"
+sweep "dom0-$A" "${DOM[$A]}" "${IP[$A]}" "$REPS" "$SECS" "$SIZES" "$PAR" 1
+phase "stream $A -> dom0"
+on "$A" sweep "$A-dom0" 0 "${IP[dom0]}" "$REPS" "$SECS" "'$GUEST_SIZES'" "'$GUEST_PAR'" 0
+if [ -n "$B" ]; then
+	phase "stream $A -> $B"
+	on "$A" sweep "$A-$B" "${DOM[$B]}" "${IP[$B]}" "$REPS" "$SECS" "'$GUEST_SIZES'" "'$GUEST_PAR'" 0
+fi
+phase "stream within dom0, and a pipe"
+sweep local 0 127.0.0.1 "$REPS" "$SECS" "$SIZES" "$PAR" 1
+for rep in $(seq 1 "$REPS"); do
+	for s in $SIZES; do pipe_stream "$s" "$SECS" "$rep"; done
+done
+
+phase "datagram rate"
+for rep in $(seq 1 "$REPS"); do
+	for s in 64 1024; do
+		dgram_rate "dom0-$A" "${DOM[$A]}" 7200 "$s" "$SECS" "$rep"
+		dgram_rate local 0 7200 "$s" "$SECS" "$rep"
+	done
+done
+
+phase latency
+for rep in $(seq 1 "$REPS"); do
+	latency "dom0-$A" "${DOM[$A]}" "${IP[$A]}" "$PINGS" "$rep"
+done
+[ -n "$B" ] && on "$A" "for rep in \$(seq 1 $REPS); do latency $A-$B ${DOM[$B]} ${IP[$B]} $PINGS \$rep; done"
+
+phase "kernel memory"
+for rep in $(seq 1 "$REPS"); do
+	for k in socket ring; do
+		n=200
+		[ $k = ring ] && n=50	# Xen allows 128 rings per domain
+		out=$(argo-bench idle $k $n 2>&1) && raw mem-$k dom0 0 "$n" "" "$rep" "$(semi "$out")" ||
+			note "idle $k: $out"
+	done
+	out=$(argo-bench idle conn 200 "${DOM[$A]}" 7100 2>&1) &&
+		raw mem-conn "dom0-$A" 0 200 "" "$rep" "$(semi "$out")" || note "idle conn: $out"
+done
+grep . /sys/kernel/debug/argo/counters | sed 's/^/# debugfs counters: /'
+
+phase "ring size and window"
+W0=$(cat /sys/module/argo/parameters/stream_window)
+port=7500
+for w in $WINDOWS; do
+	on "$A" "echo $w >/sys/module/argo/parameters/stream_window;
+		setsid nohup argo-bench serve $port $((w < 4032 ? 4032 : w)) >/dev/null 2>&1 </dev/null &"
+	echo "$w" >/sys/module/argo/parameters/stream_window
+	for rep in $(seq 1 "$REPS"); do
+		argo_stream "dom0-$A" "${DOM[$A]}" "$port" 65536 1 "$SECS" "$rep" "window=$w" |
+			sed 's/^RAW,argo,/RAW,argo-window,/'
+	done
+	port=$((port + 1))
+done
+echo "$W0" >/sys/module/argo/parameters/stream_window
+on "$A" "echo $W0 >/sys/module/argo/parameters/stream_window"
+
+phase "connection count"
+for n in $CONNS; do
+	for rep in $(seq 1 "$REPS"); do
+		argo_stream "dom0-$A" "${DOM[$A]}" 7100 16384 "$n" "$SECS" "$rep" |
+			sed 's/^RAW,argo,/RAW,argo-conns,/'
+	done
+done
+
+phase done
+exit 0
+__PAYLOAD__
