@@ -7,32 +7,14 @@
 #   dom0 (ping) ----> pv: dgram_peer serve 0x6100 (partner dom0)
 #                     xl save -c pv   (checkpoint)    -> ping again
 #                     xl save pv; xl restore          -> ping the new domid
-set -u
-# relay runs at the end of pipelines: keep it in this shell (counters).
-shopt -s lastpipe
-
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
-relay() {
-	local line re='^(not )?ok [0-9]+ - (.*)$'
-	while IFS= read -r line; do
-		if [[ $line =~ $re ]]; then
-			if [ -z "${BASH_REMATCH[1]}" ]; then ok "$1: ${BASH_REMATCH[2]}"
-			else not_ok "$1: ${BASH_REMATCH[2]}"; fi
-		else
-			echo "# $line"
-		fi
-	done
-}
+lib=${BASH_SOURCE%/*}/lib.sh; [ -f "$lib" ] || lib=/usr/lib/argo-tests/lib.sh
+# shellcheck source=tests/lab/lib.sh
+. "$lib"
 # ping DOMID LABEL: one round of every size, through dom0's dgram_peer.
 ping() { dgram_peer ping "$1" 0x6100 1 2>&1 | relay "$2"; }
 
+need_guests pv
 g=pv
-timeout 60 lab-guest $g -- true >/dev/null 2>&1 || { echo "guest $g not reachable"; exit 1; }
-modprobe argo
-timeout 60 lab-guest $g -- modprobe argo
 # 3 pings of 1 + 11 messages each.
 timeout 900 lab-guest $g -- env ARGO_SERVE_IDLE=800 dgram_peer serve 0x6100 0 36 >/tmp/dgram-save.serve 2>&1 &
 spid=$!
@@ -48,7 +30,7 @@ ping "$id2" "after checkpoint"
 
 check "xl save $g" timeout 300 xl save $g /tmp/dgram-save.img
 check "xl restore" timeout 300 xl restore /tmp/dgram-save.img
-for _ in $(seq 60); do timeout 10 lab-guest $g -- true >/dev/null 2>&1 && break; sleep 2; done
+check "$g answers again after the restore" wait_guest $g 180
 id3=$(lab-guest $g --domid)
 echo "# domid after restore: $id3"
 ping "$id3" "after restore (domid $id3)"
@@ -60,4 +42,4 @@ check "server in $g saw all 36 messages across save/restore (rc $rc)" test "$rc"
 check "$g's kernel log: rings registered again on resume" \
 	timeout 60 lab-guest $g -- sh -c 'dmesg | grep -q "argo: resume: [1-9][0-9]* rings registered again, 0 failed"'
 rm -f /tmp/dgram-save.chk /tmp/dgram-save.img
-exit $failed
+finish

@@ -7,27 +7,15 @@
 #   dom0:  interpose-sockets.py client 1.0.0.P 9100  -->  pv: ... server 9100
 #   pvh:   interpose-sockets.py client 1.0.0.P 9100  -->  (same)
 #   pv:    interpose-sockets.py client 127.0.0.1 9100 --> (same domain)
-set -u
-
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
-on() {
-	local d=$1; shift
-	if [ "$d" = dom0 ]; then timeout 600 sh -c "$*"
-	else timeout 600 lab-guest "$d" -- sh -c "$*"; fi
-}
-domid() { if [ "$1" = dom0 ]; then echo 0; else lab-guest "$1" --domid; fi; }
+lib=${BASH_SOURCE%/*}/lib.sh; [ -f "$lib" ] || lib=/usr/lib/argo-tests/lib.sh
+# shellcheck source=tests/lab/lib.sh
+. "$lib"
 PY=/usr/lib/argo-tests/interpose-sockets.py
 [ -r "$PY" ] || PY=$(dirname "$0")/interpose-sockets.py
 
-P=$(domid pv 2>/dev/null)
-[ -n "$P" ] || { not_ok "guest pv is up"; echo "1..$n"; exit 1; }
-clients="dom0 pv"
-lab-guest pvh --domid >/dev/null 2>&1 && clients="dom0 pvh pv"
-for d in $clients; do
-	on "$d" 'modprobe argo' || not_ok "$d: modprobe argo"
-done
+need_guests pv pvh
+P=$(domid pv)
+clients="dom0 pvh pv"
 on pv "setsid -f sh -c 'echo \$\$ > /tmp/argo-ipsock.pid; exec argo-run -- python3 $PY server 9100 300' \
 	> /tmp/argo-ipsock.log 2>&1 < /dev/null"
 sleep 3
@@ -47,5 +35,4 @@ for c in $clients; do
 	if [ "$rc" = 0 ]; then ok "$c -> pv: client exited 0"; else not_ok "$c -> pv: client exited $rc"; fi
 done
 on pv "head -n 5 /tmp/argo-ipsock.log; kill \$(cat /tmp/argo-ipsock.pid) 2>/dev/null; true" | sed 's/^/# server: /'
-echo "1..$n"
-exit $failed
+finish

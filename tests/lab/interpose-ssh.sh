@@ -13,19 +13,10 @@
 # Each login checks the command's output, sshd's view of the client
 # (its log and $SSH_CONNECTION say 1.0.0.<client domid>), and that no
 # real TCP socket listens on the port: the session went over Argo.
-set -u
-
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
-on() {
-	local d=$1; shift
-	if [ "$d" = dom0 ]; then timeout 300 sh -c "$*"
-	else timeout 300 lab-guest "$d" -- sh -c "$*"; fi
-}
-domid() { if [ "$1" = dom0 ]; then echo 0; else lab-guest "$1" --domid; fi; }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+lib=${BASH_SOURCE%/*}/lib.sh; [ -f "$lib" ] || lib=/usr/lib/argo-tests/lib.sh
+# shellcheck source=tests/lab/lib.sh
+. "$lib"
+ON_TIMEOUT=300
 D=/tmp/argo-ipssh
 
 # start_sshd DOMAIN PORT: sshd -D under argo-run, detached; pid in $D/sshd-PORT.pid
@@ -68,16 +59,14 @@ listener_is_not_tcp() {
 	on "$1" "! grep -qi '^ *[0-9]*: [0-9A-F]*:$hex [0-9A-F:]* 0A' /proc/net/tcp /proc/net/tcp6"
 }
 
-# pv is needed; pvh (the domU -> domU pair) is used when the lab started it.
-P=$(domid pv 2>/dev/null) H=$(domid pvh 2>/dev/null)
-if [ -z "$P" ] || [ "$P" -gt 255 ]; then
-	not_ok "guest pv is up and its domid ('$P') fits 1.0.0.N"
-	echo "1..$n"; exit 1
+need_guests pv pvh
+P=$(domid pv) H=$(domid pvh)
+if [ -z "$P" ] || [ "$P" -gt 255 ] || [ -z "$H" ] || [ "$H" -gt 255 ]; then
+	not_ok "the domids of pv ('$P') and pvh ('$H') fit 1.0.0.N"
+	finish
 fi
-doms="dom0 pv"
-[ -n "$H" ] && [ "$H" -le 255 ] && doms="$doms pvh"
+doms="dom0 pv pvh"
 for d in $doms; do
-	on "$d" 'modprobe argo' || not_ok "$d: modprobe argo"
 	on "$d" 'test -x /usr/sbin/sshd && command -v ssh >/dev/null && command -v argo-run >/dev/null' ||
 		not_ok "$d: sshd, ssh and argo-run installed"
 done
@@ -85,7 +74,7 @@ echo "# pv is domain $P (1.0.0.$P), pvh is domain ${H:-(not started)}"
 
 k0=$(client_key dom0) kp=$(client_key pv)
 authorize pv "$k0"; authorize pv "$kp"; authorize dom0 "$kp"
-if [[ $doms == *pvh* ]]; then kh=$(client_key pvh); authorize pv "$kh"; fi
+kh=$(client_key pvh); authorize pv "$kh"
 
 start_sshd pv 8022
 start_sshd dom0 8023
@@ -95,11 +84,7 @@ check "pv: no real TCP listener on 8022 (sshd's socket is Argo)" listener_is_not
 check "dom0: no real TCP listener on 8023" listener_is_not_tcp dom0 8023
 
 login dom0 pv "1.0.0.$P" 8022 1.0.0.0		# dom0 -> domU
-if [[ $doms == *pvh* ]]; then
-	login pvh pv "1.0.0.$P" 8022 "1.0.0.$H"	# domU -> domU
-else
-	skip "ssh pvh -> pv (domU -> domU)" "guest pvh not started"
-fi
+login pvh pv "1.0.0.$P" 8022 "1.0.0.$H"	# domU -> domU
 login pv dom0 1.0.0.0 8023 "1.0.0.$P"		# domU -> dom0
 login pv pv 127.0.0.1 8022 127.0.0.1		# inside one domain
 
@@ -122,5 +107,4 @@ if [ -d /sys/kernel/debug/argo ]; then
 fi
 stop_sshd pv 8022
 stop_sshd dom0 8023
-echo "1..$n"
-exit $failed
+finish

@@ -1,22 +1,15 @@
 #!/bin/bash
 # xen-lab: --argo off
 # module-argo-off.sh - on a Xen whose Argo is off, loading argo.ko fails
-# and says what to do.
+# and says what to do, in dom0 and in every guest.
 #
-#      dom0 (Xen booted without argo=1)          pv
+#      dom0 (Xen booted without argo=1)          pv, pvh
 #      modprobe argo -> EOPNOTSUPP + hint        the same
-set -u
+lib=${BASH_SOURCE%/*}/lib.sh; [ -f "$lib" ] || lib=/usr/lib/argo-tests/lib.sh
+# shellcheck source=tests/lab/lib.sh
+. "$lib"
 
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
-on() {
-	local d=$1; shift
-	if [ "$d" = dom0 ]; then sh -c "$*"; else timeout 300 lab-guest "$d" -- sh -c "$*"; fi
-}
-
-for d in dom0 pv; do
+for d in dom0 ${LAB_GUESTS:-}; do
 	on "$d" true >/dev/null 2>&1 || { not_ok "$d: not reachable"; continue; }
 	out=$(on "$d" 'modprobe argo 2>&1; echo "rc=$?"')
 	check "$d: modprobe argo fails ($(tr '\n' ' ' <<<"$out"))" grep -q 'rc=[1-9]' <<<"$out"
@@ -26,4 +19,4 @@ for d in dom0 pv; do
 	check "$d: no device left behind" on "$d" '! test -e /dev/argo_dgram'
 	check "$d: module not loaded" on "$d" '! grep -q "^argo " /proc/modules'
 done
-exit $failed
+finish

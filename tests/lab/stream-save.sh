@@ -8,34 +8,11 @@
 #         xl save pv; xl restore        pv has a new domid: A is reset
 #         "restored"                    fails with an error, no hang
 #   dom0: chat B ----> pv (new domid)   the listener kept listening
-set -u
-
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
-relay() {
-	local line re='^(not )?ok [0-9]+ - (.*)$'
-	while IFS= read -r line; do
-		if [[ $line =~ $re ]]; then
-			if [ -z "${BASH_REMATCH[1]}" ]; then ok "$1: ${BASH_REMATCH[2]}"
-			else not_ok "$1: ${BASH_REMATCH[2]}"; fi
-		else
-			echo "# $line"
-		fi
-	done
-}
-# Wait up to $1 s for file $2 to contain pattern $3.
-wait_for() {
-	local t=0
-	until grep -q "$3" "$2" 2>/dev/null || [ $t -ge "$1" ]; do sleep 1; t=$((t + 1)); done
-	grep -q "$3" "$2" 2>/dev/null
-}
-
+lib=${BASH_SOURCE%/*}/lib.sh; [ -f "$lib" ] || lib=/usr/lib/argo-tests/lib.sh
+# shellcheck source=tests/lab/lib.sh
+. "$lib"
+need_guests pv
 g=pv
-timeout 60 lab-guest $g -- true >/dev/null 2>&1 || { echo "guest $g not reachable"; exit 1; }
-modprobe argo
-timeout 60 lab-guest $g -- modprobe argo
 timeout 900 lab-guest $g -- stream_test echo 0x7400 0 2 >/tmp/stream-save.serve 2>&1 &
 spid=$!
 
@@ -58,7 +35,7 @@ check "connection A survives the checkpoint" wait_for 60 /tmp/stream-save.a "^ok
 
 check "xl save $g" timeout 300 xl save $g /tmp/stream-save.img
 check "xl restore" timeout 300 xl restore /tmp/stream-save.img
-for _ in $(seq 60); do timeout 10 lab-guest $g -- true >/dev/null 2>&1 && break; sleep 2; done
+check "$g answers again after the restore" wait_guest $g 180
 id3=$(lab-guest $g --domid)
 echo "# domid after restore: $id3"
 echo restored >&3
@@ -76,4 +53,4 @@ rc=$?
 sed 's/^/# server: /' /tmp/stream-save.serve | tail -4
 check "echo server in $g served both connections (rc $rc)" test "$rc" = 0
 rm -f /tmp/stream-save.chk /tmp/stream-save.img /tmp/stream-save.fifo
-exit $failed
+finish

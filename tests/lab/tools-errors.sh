@@ -6,29 +6,13 @@
 #   dom0 --- argo-cat/argo-ping ---> pv   (nothing listening)
 #   dom0 --- argo-ping ------------> domain 4000 (does not exist)
 #   pv: rmmod argo; argo-ping / argo-cat (module missing)
-set -u
-
-n=0 failed=0
-ok() { n=$((n + 1)); echo "ok $n - $*"; }
-not_ok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
-on() {
-	local d=$1; shift
-	if [ "$d" = dom0 ]; then timeout 120 sh -c "$*"
-	else timeout 120 lab-guest "$d" -- sh -c "$*"; fi
-}
+lib=${BASH_SOURCE%/*}/lib.sh; [ -f "$lib" ] || lib=/usr/lib/argo-tests/lib.sh
+# shellcheck source=tests/lab/lib.sh
+. "$lib"
+ON_TIMEOUT=120
+need_guests pv
 lines() { [ "$(printf '%s\n' "$1" | wc -l)" = 1 ]; }
-
-skip() { n=$((n + 1)); echo "ok $n - # SKIP $*"; }
-
-# The peer is guest pv, or dom0 itself when pv is not up.
-if lab-guest pv --domid >/dev/null 2>&1; then
-	g=pv pv=$(lab-guest pv --domid)
-else
-	echo "# guest pv is not up: dom0 talks to itself, module test skipped"
-	g='' pv=0
-fi
-for d in dom0 $g; do on "$d" 'modprobe argo' || not_ok "$d: modprobe argo"; done
+pv=$(domid pv)
 
 out=$(on dom0 "argo-cat $pv 0x7e01 < /dev/null" 2>&1); rc=$?
 echo "# $out"
@@ -54,22 +38,18 @@ out=$(on dom0 "argo-cat 4000 7 < /dev/null" 2>&1); rc=$?
 check "argo-cat to a domain that does not exist: exit 1, one line (got $rc: $out)" \
 	eval 'test $rc = 1 && lines "$out"'
 
-if [ -n "$g" ]; then
-	on pv 'rmmod argo'
-	out=$(on pv "argo-ping -c 1 0" 2>&1); rc=$?
-	echo "# $out"
-	check "argo-ping without the module: exit 3 (got $rc)" test $rc = 3
-	check "argo-ping: 'the argo module is not loaded (modprobe argo'" \
-		grep -q 'the argo module is not loaded (modprobe argo' <<<"$out"
-	out=$(on pv "argo-cat -l 7" 2>&1); rc=$?
-	check "argo-cat without the module: exit 3, one line (got $rc: $out)" \
-		eval 'test $rc = 3 && lines "$out"'
-	on pv 'modprobe argo' || not_ok "pv: modprobe argo again"
-else
-	skip "module missing: needs guest pv"
-fi
+check "pv: rmmod argo (to test the tools without it)" on pv 'rmmod argo'
+out=$(on pv "argo-ping -c 1 0" 2>&1); rc=$?
+echo "# $out"
+check "argo-ping without the module: exit 3 (got $rc)" test $rc = 3
+check "argo-ping: 'the argo module is not loaded (modprobe argo'" \
+	grep -q 'the argo module is not loaded (modprobe argo' <<<"$out"
+out=$(on pv "argo-cat -l 7" 2>&1); rc=$?
+check "argo-cat without the module: exit 3, one line (got $rc: $out)" \
+	eval 'test $rc = 3 && lines "$out"'
+on pv 'modprobe argo' || not_ok "pv: modprobe argo again"
 
 out=$(on dom0 "argo-cat -l -w 1 0x7e03" 2>&1); rc=$?
 check "argo-cat -l -w 1 with nobody connecting: exit 1, one line (got $rc: $out)" \
 	eval 'test $rc = 1 && lines "$out"'
-exit $failed
+finish

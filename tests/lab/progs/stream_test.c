@@ -445,6 +445,34 @@ static void raise_nofile(void)
 	setrlimit(RLIMIT_NOFILE, &r);
 }
 
+/* Slab + vmalloc in use, KiB (/proc/meminfo): what the kernel allocated. */
+static long kernel_kib(void)
+{
+	char line[256];
+	long v, sum = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %ld", &v) == 1 ||
+		    sscanf(line, "VmallocUsed: %ld", &v) == 1)
+			sum += v;
+	fclose(f);
+	return sum;
+}
+
+/* Kernel memory per connection since BASE (kernel_kib() before them). */
+static void show_mem_per_conn(const char *who, long base, int n)
+{
+	long now = kernel_kib();
+
+	if (base < 0 || now < 0 || n <= 0)
+		return;
+	t_diag("%s: kernel memory (Slab + VmallocUsed) grew %ld KiB for %d connections: %ld bytes per connection",
+	       who, now - base, n, (now - base) * 1024 / n);
+}
+
 static void show_slab(const char *who)
 {
 	char line[512];
@@ -469,12 +497,14 @@ static int cmd_echo(uint32_t port, const char *partner, int n)
 	struct pollfd *pfd;
 	int lfd, nfds = 1, accepted = 0, closed = 0, i;
 	char buf[4096];
+	long base;
 
 	raise_nofile();
 	pfd = calloc(n + 1, sizeof(*pfd));
 	lfd = s_listen(port, parse_partner(partner), 4096);
 	if (lfd < 0 || !pfd)
 		return 1;
+	base = kernel_kib();
 	printf("echo: listening on 0x%x\n", port);
 	fflush(stdout);
 	pfd[0] = (struct pollfd){ .fd = lfd, .events = POLLIN };
@@ -510,8 +540,10 @@ static int cmd_echo(uint32_t port, const char *partner, int n)
 		if (accepted == n && closed == 0 && nfds == n + 1) {
 			static int shown;
 
-			if (!shown++)
+			if (!shown++) {
 				show_slab("server, all connections open");
+				show_mem_per_conn("server", base, n);
+			}
 		}
 	}
 	printf("echo: served %d connections\n", n);
@@ -526,8 +558,10 @@ static int cmd_many(uint16_t dom, uint32_t port, int n)
 	int i, ok_conn = 0, ok_echo = 0, first_err = 0;
 	double t0 = now_s();
 	char msg[32], back[32];
+	long base;
 
 	raise_nofile();
+	base = kernel_kib();
 	for (i = 0; i < n; i++) {
 		fds[i] = i ? s_open() : connect_retry(dom, port, 60);
 		if (i && fds[i] >= 0 && argo_connect(fds[i], dom, port)) {
@@ -558,17 +592,24 @@ static int cmd_many(uint16_t dom, uint32_t port, int n)
 	t_ok(ok_echo == n, "%d of %d connections echoed their own message",
 	     ok_echo, n);
 	show_slab("client, all connections open");
+	show_mem_per_conn("client", base, n);
 	{
 		char path[] = "/sys/kernel/debug/argo/counters";
 		char line[256];
 		FILE *f = fopen(path, "r");
+		int rings = -1, socks = -1;
 
 		while (f && fgets(line, sizeof(line), f)) {
 			line[strcspn(line, "\n")] = 0;
 			t_diag("client counters: %s", line);
+			sscanf(line, "rings %d", &rings);
+			sscanf(line, "sockets %d", &socks);
 		}
 		if (f)
 			fclose(f);
+		/* One client ring per peer domain, whatever the count. */
+		t_ok(socks >= n && rings >= 1 && rings <= 2,
+		     "debugfs: %d sockets share %d ring(s)", socks, rings);
 	}
 	for (i = 0; i < n; i++)
 		if (fds[i] >= 0)

@@ -1,0 +1,172 @@
+# lib.sh - helpers the lab scripts source (never run on its own):
+#   . "${BASH_SOURCE%/*}/lib.sh"   (the lab installs both in /usr/lib/argo-tests)
+#
+# TAP output: ok, not_ok, check, skip; exit status: finish.
+# Domains: on DOM CMD, domid DOM, need_guests, ARGO_DOMAINS.
+# Programs' TAP relayed into ours: relay, onrelay.
+# Leaks: counters DOM, expect_no_leak DOM [SECS], rmmod_reload DOM.
+# shellcheck shell=bash
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	# tests/run-all runs every tests/lab/*.sh: this one is no test.
+	echo "# SKIP: lib.sh is sourced by the lab scripts, not a test"
+	exit 77
+fi
+set -u
+# relay may run at the end of a pipeline: keep it in this shell (counters).
+shopt -s lastpipe
+
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); echo "not ok $n - $*"; failed=1; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; fi; }
+# skip WHAT WHY: a TAP skip; only for a part that cannot apply in this lab.
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+finish() { echo "1..$n"; exit $failed; }
+
+# on DOM CMD...: run a shell command in dom0 or as root in a guest, at most
+# ON_TIMEOUT seconds (a hung test must not hang the whole lab).
+ON_TIMEOUT=${ON_TIMEOUT:-600}
+on() {
+	local d=$1; shift
+	if [ "$d" = dom0 ]; then timeout "$ON_TIMEOUT" sh -c "$*"
+	else timeout "$ON_TIMEOUT" lab-guest "$d" -- sh -c "$*"; fi
+}
+domid() { if [ "$1" = dom0 ]; then echo 0; else lab-guest "$1" --domid; fi; }
+
+# need_guests NAME...: the guests this script cannot do without.  One the
+# lab was not asked to start makes the whole script a skip (exit 77, which
+# tests/run-all reports as SKIP); one that was started but does not answer
+# is a failure.  Then load argo.ko in dom0 and in them; ARGO_DOMAINS lists
+# dom0 and every guest the lab started.
+need_guests() {
+	local g
+	for g in "$@"; do
+		if [[ " ${LAB_GUESTS:-pv pvh} " != *" $g "* ]]; then
+			echo "# SKIP: needs guest $g; this lab started only '${LAB_GUESTS:-}' (xen-lab --guests)"
+			exit 77
+		fi
+	done
+	ARGO_DOMAINS=dom0
+	for g in ${LAB_GUESTS:-pv pvh}; do ARGO_DOMAINS="$ARGO_DOMAINS $g"; done
+	for g in dom0 "$@"; do
+		if ! on "$g" 'modprobe argo'; then
+			not_ok "$g: reachable, modprobe argo"
+			finish
+		fi
+	done
+}
+
+# relay PREFIX: a program's TAP lines renumbered into ours, the rest as comments.
+relay() {
+	local line re='^(not )?ok [0-9]+ - (.*)$'
+	while IFS= read -r line; do
+		if [[ $line =~ $re ]]; then
+			if [ -z "${BASH_REMATCH[1]}" ]; then ok "$1: ${BASH_REMATCH[2]}"
+			else not_ok "$1: ${BASH_REMATCH[2]}"; fi
+		elif [[ $line != 1..* ]]; then
+			echo "# $line"
+		fi
+	done
+}
+# onrelay LABEL DOM CMD: run CMD in DOM, relay its TAP; its status in last_rc.
+onrelay() {
+	local label=$1 tmp
+	shift
+	tmp=$(mktemp)
+	on "$@" >"$tmp" 2>&1
+	last_rc=$?
+	relay "$label" <"$tmp"
+	rm -f "$tmp"
+}
+
+# wait_for SECS FILE PATTERN: until FILE has a line matching PATTERN.
+wait_for() {
+	local t=0
+	until grep -q "$3" "$2" 2>/dev/null || [ $t -ge "$1" ]; do sleep 1; t=$((t + 1)); done
+	grep -q "$3" "$2" 2>/dev/null
+}
+
+DBGFS='mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug'
+counters() { on "$1" "$DBGFS; cat /sys/kernel/debug/argo/counters" 2>&1 | tr '\n' ' '; }
+# expect_no_leak DOM [SECS]: no ring or socket left; closed connections may
+# owe a FIN or their peer's answer for a moment, so wait up to SECS (5).
+expect_no_leak() {
+	local d=$1 secs=${2:-5} c t=0
+	c=$(counters "$d")
+	while ! grep -q 'rings 0 sockets 0' <<<"$c" && [ $t -lt "$secs" ]; do
+		sleep 1; t=$((t + 1))
+		c=$(counters "$d")
+	done
+	check "$d: no ring or socket left ($c)" grep -q 'rings 0 sockets 0' <<<"$c"
+}
+# rmmod_reload DOM: the module unloads (nothing holds it) and loads again.
+rmmod_reload() {
+	check "$1: rmmod argo" on "$1" 'rmmod argo'
+	on "$1" 'modprobe argo' || not_ok "$1: modprobe argo again"
+}
+
+# ---- one exchange between two domains, used by several scripts ----
+
+# dgram_exchange CLIENT SERVER: dgram_peer ping from CLIENT to an echo
+# server in SERVER that accepts only CLIENT's domain: every size both ways,
+# the echo's source is the server, the server saw only the client's domid.
+DGRAM_ROUNDS=3 DGRAM_SIZES=11 dgram_port=0x6000
+dgram_exchange() {
+	local client=$1 server=$2 cid sid log spid rc
+	local count=$((1 + DGRAM_ROUNDS * DGRAM_SIZES))
+	cid=$(domid "$client") sid=$(domid "$server")
+	if [ -z "$cid" ] || [ -z "$sid" ]; then
+		not_ok "$client -> $server: domain ids unknown ('$cid' '$sid')"
+		return
+	fi
+	dgram_port=$((dgram_port + 1))
+	log=/tmp/dgram-exchange.$server.$dgram_port
+	on "$server" "dgram_peer serve $dgram_port $cid $count" >"$log" 2>&1 &
+	spid=$!
+	onrelay "$client($cid) -> $server($sid)" "$client" "dgram_peer ping $sid $dgram_port $DGRAM_ROUNDS"
+	check "$client -> $server: client exited 0 (rc $last_rc; 255 = ssh failed)" test "$last_rc" = 0
+	wait "$spid"
+	rc=$?
+	sed 's/^/# server: /' "$log" | head -5
+	check "$client -> $server: server echoed $count messages and exited 0 (rc $rc)" test "$rc" = 0
+	check "$client -> $server: server saw source domain $cid" \
+		grep -q "bytes from $cid:0x" "$log"
+	check "$client -> $server: every source was the client's domain" \
+		test "$(grep -c 'bytes from' "$log")" = "$(grep -c "bytes from $cid:0x" "$log")"
+}
+
+# stream_transfer CLIENT SERVER [BYTES]: stream_test client in CLIENT sends
+# BYTES (16 MiB) while receiving as many from stream_test serve in SERVER;
+# both check the data and the orderly close.  The listener accepts only
+# CLIENT's domain.
+stream_port=0x7100
+stream_transfer() {
+	local client=$1 server=$2 bytes=${3:-$((16 * 1024 * 1024))} cid sid log spid rc
+	cid=$(domid "$client") sid=$(domid "$server")
+	if [ -z "$cid" ] || [ -z "$sid" ]; then
+		not_ok "$client -> $server: domain ids unknown ('$cid' '$sid')"
+		return
+	fi
+	stream_port=$((stream_port + 1))
+	log=/tmp/stream-transfer.$server.$stream_port
+	on "$server" "stream_test serve $stream_port $cid 1" >"$log" 2>&1 &
+	spid=$!
+	onrelay "$client -> $server($sid)" "$client" "stream_test client $sid $stream_port $bytes $bytes"
+	check "$client -> $server: client exit status 0" test "$last_rc" = 0
+	wait "$spid"
+	rc=$?
+	sed 's/^/# server: /' "$log"
+	check "$client -> $server: server exit status 0 ($rc)" test "$rc" = 0
+	check "$client -> $server: server saw all data" \
+		grep -q "connection done: got $bytes sent $bytes" "$log"
+}
+
+# wait_guest NAME SECS: until guest NAME (restored or recreated) answers.
+wait_guest() {
+	local t=0
+	until timeout 15 lab-guest "$1" -- true >/dev/null 2>&1; do
+		[ $t -ge "$2" ] && return 1
+		sleep 2; t=$((t + 2))
+	done
+}
+no_hung_task() { ! on "$1" dmesg | grep -q "blocked for more than"; }
