@@ -107,32 +107,49 @@ rmmod_reload() {
 
 # ---- one exchange between two domains, used by several scripts ----
 
+# client_server LABEL SERVER SCMD CLIENT CCMD: SCMD runs in the background in
+# SERVER (its output in the file $served_log), CCMD in CLIENT with its TAP
+# relayed under LABEL; then wait for the server.  Statuses: the client's in
+# last_rc, the server's in served_rc.
+served_n=0
+client_server() {
+	local label=$1 server=$2 scmd=$3 client=$4 ccmd=$5 spid
+	served_n=$((served_n + 1))
+	served_log=/tmp/argo-lab-served.$$.$served_n
+	on "$server" "$scmd" >"$served_log" 2>&1 &
+	spid=$!
+	onrelay "$label" "$client" "$ccmd"
+	wait "$spid"
+	served_rc=$?
+}
+
+# pair_domids CLIENT SERVER: their domain ids in the caller's cid and sid.
+pair_domids() {
+	cid=$(domid "$1") sid=$(domid "$2")
+	[ -n "$cid" ] && [ -n "$sid" ] && return
+	not_ok "$1 -> $2: domain ids unknown ('$cid' '$sid')"
+	return 1
+}
+
 # dgram_exchange CLIENT SERVER: dgram_peer ping from CLIENT to an echo
 # server in SERVER that accepts only CLIENT's domain: every size both ways,
 # the echo's source is the server, the server saw only the client's domid.
 DGRAM_ROUNDS=3 DGRAM_SIZES=11 dgram_port=0x6000
 dgram_exchange() {
-	local client=$1 server=$2 cid sid log spid rc
+	local client=$1 server=$2 cid sid
 	local count=$((1 + DGRAM_ROUNDS * DGRAM_SIZES))
-	cid=$(domid "$client") sid=$(domid "$server")
-	if [ -z "$cid" ] || [ -z "$sid" ]; then
-		not_ok "$client -> $server: domain ids unknown ('$cid' '$sid')"
-		return
-	fi
+	pair_domids "$client" "$server" || return
 	dgram_port=$((dgram_port + 1))
-	log=/tmp/dgram-exchange.$server.$dgram_port
-	on "$server" "dgram_peer serve $dgram_port $cid $count" >"$log" 2>&1 &
-	spid=$!
-	onrelay "$client($cid) -> $server($sid)" "$client" "dgram_peer ping $sid $dgram_port $DGRAM_ROUNDS"
+	client_server "$client($cid) -> $server($sid)" \
+		"$server" "dgram_peer serve $dgram_port $cid $count" \
+		"$client" "dgram_peer ping $sid $dgram_port $DGRAM_ROUNDS"
 	check "$client -> $server: client exited 0 (rc $last_rc; 255 = ssh failed)" test "$last_rc" = 0
-	wait "$spid"
-	rc=$?
-	sed 's/^/# server: /' "$log" | head -5
-	check "$client -> $server: server echoed $count messages and exited 0 (rc $rc)" test "$rc" = 0
+	sed 's/^/# server: /' "$served_log" | head -5
+	check "$client -> $server: server echoed $count messages and exited 0 (rc $served_rc)" test "$served_rc" = 0
 	check "$client -> $server: server saw source domain $cid" \
-		grep -q "bytes from $cid:0x" "$log"
+		grep -q "bytes from $cid:0x" "$served_log"
 	check "$client -> $server: every source was the client's domain" \
-		test "$(grep -c 'bytes from' "$log")" = "$(grep -c "bytes from $cid:0x" "$log")"
+		test "$(grep -c 'bytes from' "$served_log")" = "$(grep -c "bytes from $cid:0x" "$served_log")"
 }
 
 # stream_transfer CLIENT SERVER [BYTES]: stream_test client in CLIENT sends
@@ -141,24 +158,17 @@ dgram_exchange() {
 # CLIENT's domain.
 stream_port=0x7100
 stream_transfer() {
-	local client=$1 server=$2 bytes=${3:-$((16 * 1024 * 1024))} cid sid log spid rc
-	cid=$(domid "$client") sid=$(domid "$server")
-	if [ -z "$cid" ] || [ -z "$sid" ]; then
-		not_ok "$client -> $server: domain ids unknown ('$cid' '$sid')"
-		return
-	fi
+	local client=$1 server=$2 bytes=${3:-$((16 * 1024 * 1024))} cid sid
+	pair_domids "$client" "$server" || return
 	stream_port=$((stream_port + 1))
-	log=/tmp/stream-transfer.$server.$stream_port
-	on "$server" "stream_test serve $stream_port $cid 1" >"$log" 2>&1 &
-	spid=$!
-	onrelay "$client -> $server($sid)" "$client" "stream_test client $sid $stream_port $bytes $bytes"
+	client_server "$client -> $server($sid)" \
+		"$server" "stream_test serve $stream_port $cid 1" \
+		"$client" "stream_test client $sid $stream_port $bytes $bytes"
 	check "$client -> $server: client exit status 0" test "$last_rc" = 0
-	wait "$spid"
-	rc=$?
-	sed 's/^/# server: /' "$log"
-	check "$client -> $server: server exit status 0 ($rc)" test "$rc" = 0
+	sed 's/^/# server: /' "$served_log"
+	check "$client -> $server: server exit status 0 ($served_rc)" test "$served_rc" = 0
 	check "$client -> $server: server saw all data" \
-		grep -q "connection done: got $bytes sent $bytes" "$log"
+		grep -q "connection done: got $bytes sent $bytes" "$served_log"
 }
 
 # wait_guest NAME SECS: until guest NAME (restored or recreated) answers.

@@ -20,18 +20,15 @@ N=${1:-1000}
 for d in dom0 pv pvh; do on "$d" "$DBGFS"; done
 
 many() {
-	local client=$1 server=$2 port=$3 sid log spid rc
+	local client=$1 server=$2 port=$3 sid
 	sid=$(domid "$server")
-	log=/tmp/stream-scale.$server.$port
-	on "$server" "stream_test echo $port any $N" >"$log" 2>&1 &
-	spid=$!
-	onrelay "$client -> $server: $N connections" "$client" "stream_test many $sid $port $N"
+	client_server "$client -> $server: $N connections" \
+		"$server" "stream_test echo $port any $N" \
+		"$client" "stream_test many $sid $port $N"
 	check "$client -> $server: client exit status 0" test "$last_rc" = 0
-	wait "$spid"
-	rc=$?
-	sed 's/^/# server: /' "$log"
-	check "$client -> $server: echo server served $N connections ($rc)" \
-		grep -q "served $N connections" "$log"
+	sed 's/^/# server: /' "$served_log"
+	check "$client -> $server: echo server served $N connections ($served_rc)" \
+		grep -q "served $N connections" "$served_log"
 }
 
 many pv dom0 0x7200
