@@ -32,6 +32,8 @@ iperf_stream() {
 		out=$(python3 -c '
 import json, sys
 j = json.load(sys.stdin)
+if "error" in j:
+    sys.exit("iperf3: " + j["error"])
 r = j["end"]["sum_received"]
 c = j["end"]["cpu_utilization_percent"]
 secs = r["seconds"]
@@ -123,20 +125,20 @@ start_servers() {
 		# shellcheck disable=SC2086
 		setsid nohup argo-bench $d >/dev/null 2>&1 </dev/null &
 	done
-	setsid nohup iperf3 -s -p 5201 >/dev/null 2>&1 </dev/null &
-	setsid nohup argo-run -- iperf3 -s -p 5202 >/dev/null 2>&1 </dev/null &
+	setsid nohup iperf3 -4 -s -p 5201 >/dev/null 2>&1 </dev/null &
+	setsid nohup argo-run -- iperf3 -4 -s -p 5202 >"$BENCH_DIR/iperf3-interposed.log" 2>&1 </dev/null &
 	setsid nohup argo-ping -l -q >/dev/null 2>&1 </dev/null &
 	setsid nohup argo-cat -l -k 7400 >/dev/null 2>/dev/null </dev/null &
 	sleep 1
 }
 
-# sweep PATH DOMID IP REPS SECS "SIZES" "PAR_SIZES" INTERPOSE
+# sweep PATH DOMID IP REPS SECS "SIZES" "PAR_SIZES" "IP_SIZES" CAT
 # Stream throughput from here to DOMID: Argo and TCP (iperf3), one connection
-# for every size and 8 connections for PAR_SIZES; with INTERPOSE=1 also
-# iperf3 through the interposer and argo-cat.  Repetitions are interleaved
-# so that a slow phase of the machine hits every kind alike.
+# for SIZES and 8 connections for PAR_SIZES; iperf3 through the interposer
+# (one connection) for IP_SIZES; with CAT=1 argo-cat too.  Repetitions are
+# interleaved so that a slow phase of the machine hits every kind alike.
 sweep() {
-	local path=$1 dom=$2 ip=$3 reps=$4 secs=$5 sizes=$6 par=$7 ip_too=$8 rep s
+	local path=$1 dom=$2 ip=$3 reps=$4 secs=$5 sizes=$6 par=$7 ipsizes=$8 cat=$9 rep s
 	# The interposer names domain N 1.0.0.N; its own domain is 127.0.0.1.
 	local iph=1.0.0.$dom
 	[ "$path" = local ] && iph=127.0.0.1
@@ -144,16 +146,15 @@ sweep() {
 		for s in $sizes; do
 			argo_stream "$path" "$dom" 7100 "$s" 1 "$secs" "$rep"
 			iperf_stream tcp "$path" "$ip" 5201 "$s" 1 "$secs" "$rep"
-			[ "$ip_too" = 1 ] &&
-				iperf_stream interpose "$path" "$iph" 5202 "$s" 1 "$secs" "$rep" argo-run --
+		done
+		for s in $ipsizes; do
+			iperf_stream interpose "$path" "$iph" 5202 "$s" 1 "$secs" "$rep" argo-run --
 		done
 		for s in $par; do
 			argo_stream "$path" "$dom" 7100 "$s" 8 "$secs" "$rep"
 			iperf_stream tcp "$path" "$ip" 5201 "$s" 8 "$secs" "$rep"
-			[ "$ip_too" = 1 ] &&
-				iperf_stream interpose "$path" "$iph" 5202 "$s" 8 "$secs" "$rep" argo-run --
 		done
-		[ "$ip_too" = 1 ] && argo_cat "$path" "$dom" 7400 64 "$rep"
+		[ "$cat" = 1 ] && argo_cat "$path" "$dom" 7400 32 "$rep"
 	done
 	return 0
 }
