@@ -40,7 +40,11 @@ image_build() {
 			return 1
 		fi
 		rm -rf "$m/tmp/argo-debs"
-		_image_dkms "$m" "$kver" "$work" || return 1
+		if [ "$LAB_KERNEL" = sid ]; then
+			sid_install_kernel "$m" || return 1
+		else
+			_image_dkms "$m" "$kver" "$work" || return 1
+		fi
 	fi
 	# tests/lab and its built programs at /usr/lib/argo-tests (on PATH).
 	if [ -d "$LAB_TOP/tests/lab" ]; then
