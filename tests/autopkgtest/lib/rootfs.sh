@@ -14,8 +14,11 @@ ROOTFS_PKGS=(
 	openssh-server openssh-client socat iperf3 python3 curl ca-certificates
 	less strace psmisc libbsd0
 )
-# Needed at image-build time only (DKMS builds argo.ko in the chroot).
-ROOTFS_BUILD_PKGS=(dkms make gcc libc6-dev pkgconf)
+# Needed at image-build time (DKMS builds argo.ko in the chroot) and by the
+# packaged tests in dom0's full image (xen-lab sshd): apt-utils because
+# autopkgtest serves the .debs under test from a local apt repository made
+# with apt-ftparchive, and the lab cannot download it.
+ROOTFS_BUILD_PKGS=(dkms make gcc libc6-dev pkgconf apt-utils)
 
 # Paths (relative, no leading slash) never put in the initramfs.
 CPIO_EXCLUDES=(
