@@ -27,13 +27,16 @@ argo_stream() {
 iperf_stream() {
 	local kind=$1 path=$2 host=$3 port=$4 size=$5 conns=$6 secs=$7 rep=$8 out
 	shift 8
-	if out=$(timeout 120 "$@" iperf3 -4 -c "$host" -p "$port" -t "$secs" -l "$size" \
-		-P "$conns" -J 2>&1) &&
-		out=$(python3 -c '
+	# Its exit status is not trusted either way: the JSON summary decides.
+	out=$(timeout 120 "$@" iperf3 -4 -c "$host" -p "$port" -t "$secs" -l "$size" \
+		-P "$conns" -J 2>&1)
+	if out=$(python3 -c '
 import json, sys
 j = json.load(sys.stdin)
-if "error" in j:
-    sys.exit("iperf3: " + j["error"])
+# A run that completed may still carry an "error" (through the interposer:
+# getsockopt(TCP_INFO) fails every interval); only a missing summary fails.
+if not j.get("end", {}).get("sum_received", {}).get("seconds"):
+    sys.exit("iperf3: " + j.get("error", "no summary"))
 r = j["end"]["sum_received"]
 c = j["end"]["cpu_utilization_percent"]
 secs = r["seconds"]
