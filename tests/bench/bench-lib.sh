@@ -96,14 +96,14 @@ ping_pct() {
 # latency PATH DOMID IP COUNT REP: argo-ping, ping, TCP and Argo stream
 # request/response (64 bytes) from here to the domain.
 latency() {
-	local path=$1 dom=$2 ip=$3 count=$4 rep=$5 out p=ping
+	local path=$1 dom=$2 ip=$3 count=$4 rep=$5 out p=(ping)
 	if out=$(timeout 120 argo-ping -c "$count" -i 0.01 -s 64 "$dom" | ping_pct); then
 		raw argo-ping "$path" 64 1 "" "$rep" "$out"
 	else
 		note "argo-ping $path failed"
 	fi
-	command -v ping >/dev/null || p="busybox ping"
-	if out=$(timeout 120 $p -c "$count" -i 0.01 -s 64 "$ip" | ping_pct); then
+	command -v ping >/dev/null || p=(busybox ping)
+	if out=$(timeout 120 "${p[@]}" -c "$count" -i 0.01 -s 64 "$ip" | ping_pct); then
 		raw icmp-ping "$path" 64 1 "" "$rep" "$out"
 	else
 		note "ping $path failed"

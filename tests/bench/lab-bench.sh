@@ -98,11 +98,17 @@ for rep in $(seq 1 "$REPS"); do
 	for k in socket ring; do
 		n=200
 		[ $k = ring ] && n=50	# Xen allows 128 rings per domain
-		out=$(argo-bench idle $k $n 2>&1) && raw mem-$k dom0 0 "$n" "" "$rep" "$(semi "$out")" ||
-			note "idle $k: $out"
+		if out=$(argo-bench idle $k $n 2>&1); then
+			raw mem-$k dom0 0 "$n" "" "$rep" "$(semi "$out")"
+		else
+			note "idle $k failed: $out"
+		fi
 	done
-	out=$(argo-bench idle conn 200 "${DOM[$A]}" 7100 2>&1) &&
-		raw mem-conn "dom0-$A" 0 200 "" "$rep" "$(semi "$out")" || note "idle conn: $out"
+	if out=$(argo-bench idle conn 200 "${DOM[$A]}" 7100 2>&1); then
+		raw mem-conn "dom0-$A" 0 200 "" "$rep" "$(semi "$out")"
+	else
+		note "idle conn failed: $out"
+	fi
 done
 grep . /sys/kernel/debug/argo/counters | sed 's/^/# debugfs counters: /'
 
@@ -133,6 +139,7 @@ done
 for d in dom0 "$A"; do
 	on "$d" "tail -n 5 $BENCH_DIR/iperf3-interposed.log" | sed "s/^/# $d: interposed iperf3 server: /"
 done
-phase done
+phase "all done"
 exit 0
+# shellcheck disable=SC2317
 __PAYLOAD__
