@@ -6,7 +6,10 @@
  *   argo-bench serve PORT [RINGSIZE]
  *	Stream sink, forever: a thread per accepted connection reads until
  *	EOF, then answers 16 bytes {u64 bytes read, u64 thread CPU usec}.
- *   argo-bench stream DOMID PORT MSGSIZE CONNS SECS
+ *   argo-bench tserve PORT
+ *	The same sink over TCP (for iperf3-free comparisons, and through the
+ *	interposer: argo-run argo-bench tserve PORT).
+ *   argo-bench stream DOMID|IPV4 PORT MSGSIZE CONNS SECS
  *	CONNS connections (a thread each) write MSGSIZE chunks for SECS,
  *	half-close and wait for the sink's answer.  Prints one line
  *	"mbps=... bytes=... secs=... cpu_client=... cpu_server=..." where
@@ -192,7 +195,8 @@ static int tcp_listen(uint16_t port)
 	return fd;
 }
 
-static int tcp_connect_to(const char *ip, uint16_t port)
+/* nodelay: for request/response; streams keep Nagle, as most programs do. */
+static int tcp_connect_to(const char *ip, uint16_t port, int nodelay)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 				   .sin_port = htons(port) };
@@ -212,7 +216,7 @@ static int tcp_connect_to(const char *ip, uint16_t port)
 		fd = -1;
 		usleep(100000);
 	}
-	if (fd >= 0)
+	if (fd >= 0 && nodelay)
 		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	return fd;
 }
@@ -275,8 +279,24 @@ static __attribute__((noreturn)) void cmd_serve(uint32_t port, uint32_t ringsize
 	}
 }
 
+static __attribute__((noreturn)) void cmd_tserve(uint16_t port)
+{
+	int lfd = tcp_listen(port);
+
+	for (;;) {
+		int fd = accept(lfd, NULL, NULL);
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			die("accept");
+		}
+		spawn(sink_conn, (void *)(intptr_t)fd, NULL);
+	}
+}
+
 struct source {
-	int fd;
+	int fd, tcp;
 	size_t msgsize;
 	double secs, deadline;
 	pthread_barrier_t *start;
@@ -308,7 +328,8 @@ static void *source_conn(void *arg)
 		}
 		s->sent += s->msgsize;
 	}
-	if (argo_shut_wr(s->fd) || read_all(s->fd, reply, sizeof(reply))) {
+	if ((s->tcp ? shutdown(s->fd, SHUT_WR) : argo_shut_wr(s->fd)) ||
+	    read_all(s->fd, reply, sizeof(reply))) {
 		s->failed = s->failed ?: errno ?: EPROTO;
 	} else {
 		s->sink_bytes = reply[0];
@@ -318,9 +339,10 @@ static void *source_conn(void *arg)
 	return NULL;
 }
 
-static int cmd_stream(uint16_t dom, uint32_t port, size_t msgsize,
+static int cmd_stream(const char *peer, uint32_t port, size_t msgsize,
 		      unsigned int conns, double secs)
 {
+	int tcp = strchr(peer, '.') != NULL;
 	struct source *src = calloc(conns, sizeof(*src));
 	pthread_t *threads = calloc(conns, sizeof(*threads));
 	pthread_barrier_t start;
@@ -333,7 +355,9 @@ static int cmd_stream(uint16_t dom, uint32_t port, size_t msgsize,
 		die("arguments");
 	pthread_barrier_init(&start, NULL, conns + 1);
 	for (i = 0; i < conns; i++) {
-		src[i].fd = argo_connect_to(dom, port);
+		src[i].fd = tcp ? tcp_connect_to(peer, port, 0) :
+				  argo_connect_to(num(peer), port);
+		src[i].tcp = tcp;
 		if (src[i].fd < 0)
 			die("CONNECT");
 		src[i].msgsize = msgsize;
@@ -556,7 +580,7 @@ static int cmp_double(const void *a, const void *b)
 static int cmd_rr(const char *kind, const char *host, uint32_t port,
 		  unsigned int count, size_t msgsize)
 {
-	int fd = !strcmp(kind, "tcp") ? tcp_connect_to(host, port) :
+	int fd = !strcmp(kind, "tcp") ? tcp_connect_to(host, port, 1) :
 					 argo_connect_to(num(host), port);
 	double *rtt = calloc(count, sizeof(*rtt));
 	char *buf = calloc(1, msgsize);
@@ -643,8 +667,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(cmd, "serve") && argc >= 3)
 		cmd_serve(num(argv[2]), argc > 3 ? num(argv[3]) : 0);
+	if (!strcmp(cmd, "tserve") && argc == 3)
+		cmd_tserve(num(argv[2]));
 	if (!strcmp(cmd, "stream") && argc == 7)
-		return cmd_stream(num(argv[2]), num(argv[3]), num(argv[4]),
+		return cmd_stream(argv[2], num(argv[3]), num(argv[4]),
 				  num(argv[5]), atof(argv[6]));
 	if (!strcmp(cmd, "pipe") && argc == 4)
 		return cmd_pipe(num(argv[2]), atof(argv[3]));

@@ -128,6 +128,8 @@ start_servers() {
 		# shellcheck disable=SC2086
 		setsid nohup argo-bench $d >/dev/null 2>&1 </dev/null &
 	done
+	setsid nohup argo-bench tserve 7600 >/dev/null 2>&1 </dev/null &
+	setsid nohup argo-run -- argo-bench tserve 7601 >/dev/null 2>&1 </dev/null &
 	setsid nohup iperf3 -4 -s -p 5201 >/dev/null 2>&1 </dev/null &
 	setsid nohup argo-run -- iperf3 -4 -s -p 5202 >"$BENCH_DIR/iperf3-interposed.log" 2>&1 </dev/null &
 	setsid nohup argo-ping -l -q >/dev/null 2>&1 </dev/null &
@@ -149,13 +151,17 @@ sweep() {
 		for s in $sizes; do
 			argo_stream "$path" "$dom" 7100 "$s" 1 "$secs" "$rep"
 			iperf_stream tcp "$path" "$ip" 5201 "$s" 1 "$secs" "$rep"
+			argo_stream "$path" "$ip" 7600 "$s" 1 "$secs" "$rep" | sed 's/^RAW,argo,/RAW,tcp-bench,/'
 		done
 		for s in $ipsizes; do
 			iperf_stream interpose "$path" "$iph" 5202 "$s" 1 "$secs" "$rep" argo-run --
+			argo-run -- bash -c "$(declare -f raw semi note argo_stream); argo_stream $path $iph 7601 $s 1 $secs $rep" |
+				sed 's/^RAW,argo,/RAW,interpose-bench,/'
 		done
 		for s in $par; do
 			argo_stream "$path" "$dom" 7100 "$s" 8 "$secs" "$rep"
 			iperf_stream tcp "$path" "$ip" 5201 "$s" 8 "$secs" "$rep"
+			argo_stream "$path" "$ip" 7600 "$s" 8 "$secs" "$rep" | sed 's/^RAW,argo,/RAW,tcp-bench,/'
 		done
 		[ "$cat" = 1 ] && argo_cat "$path" "$dom" 7400 32 "$rep"
 	done
