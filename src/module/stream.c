@@ -1806,7 +1806,12 @@ int argo_stream_init(void)
 					      SLAB_ACCOUNT, NULL);
 	if (!argo_stream_cache)
 		return -ENOMEM;
-	argo_stream_wq = alloc_workqueue("argo_stream", 0, 0);
+	/*
+	 * The retry and probe works use no per-CPU state.  Saying so matters
+	 * since 7.x: alloc_workqueue() WARNs when neither WQ_UNBOUND nor
+	 * WQ_PERCPU is given (seen in the lab with --kernel sid).
+	 */
+	argo_stream_wq = alloc_workqueue("argo_stream", WQ_UNBOUND, 0);
 	if (!argo_stream_wq) {
 		kmem_cache_destroy(argo_stream_cache);
 		return -ENOMEM;
