@@ -6,7 +6,8 @@
  * interposer promises and prints TAP.  An "Argo" descriptor is told from
  * a real socket by fstat(): the device is a character device.
  *
- *   ip-prog inproc      streams, datagrams, names, options, dup*, large
+ *   ip-prog inproc      streams, datagrams, names, options (TCP_INFO,
+ *                       TCP_MAXSEG...), dup*, large
  *                       fds, O_NONBLOCK/O_CLOEXEC, threads, fork, exec
  *   ip-prog off         the interposer is off: sockets stay TCP/IP
  *   ip-prog missing     no device: connect fails with a clear errno
@@ -198,6 +199,94 @@ static void test_options(void)
 	len = sizeof(v);
 	ok(getsockopt(c, SOL_SOCKET, SO_RCVBUF, &v, &len) == 0 && v > 0,
 	   "SO_RCVBUF: the ring size (%d)", v);
+	close(c);
+	close(l);
+}
+
+/*
+ * The TCP-level options iperf3 reads (TCP_MAXSEG, TCP_INFO,
+ * TCP_CONGESTION): answered where Argo has an answer, ENOPROTOOPT where
+ * it has none.
+ */
+static void test_tcp_options(void)
+{
+	int port, l = listener("127.0.0.1", &port), c, s, u, idle, v, rc;
+	struct sockaddr_in a = sin_of("127.0.0.1", 0);
+	struct tcp_info info, zero;
+	socklen_t len;
+	char name[32];
+
+	c = connect_to("127.0.0.1", port);
+	s = accept(l, NULL, NULL);
+	ok(c >= 0 && s >= 0 && is_argo(c) && is_argo(s),
+	   "a connected Argo stream pair");
+	len = sizeof(v);
+	v = 0;
+	rc = getsockopt(c, IPPROTO_TCP, TCP_MAXSEG, &v, &len);
+	ok(rc == 0 && len == sizeof(v) && v == 65495,
+	   "TCP_MAXSEG: 65495, the largest TCP MSS (%d)", v);
+	v = 1400;
+	errno = 0;
+	ok(setsockopt(c, IPPROTO_TCP, TCP_MAXSEG, &v, sizeof(v)) == -1 &&
+	   errno == ENOPROTOOPT, "setting TCP_MAXSEG: ENOPROTOOPT");
+	memset(&info, 0xa5, sizeof(info));
+	len = sizeof(info);
+	rc = getsockopt(c, IPPROTO_TCP, TCP_INFO, &info, &len);
+	ok(rc == 0 && len == sizeof(info) &&
+	   info.tcpi_state == TCP_ESTABLISHED && info.tcpi_snd_mss == 65495,
+	   "TCP_INFO of the client: ESTABLISHED, snd_mss 65495 (state %u)",
+	   info.tcpi_state);
+	info.tcpi_state = 0;
+	info.tcpi_snd_mss = 0;
+	memset(&zero, 0, sizeof(zero));
+	ok(memcmp(&info, &zero, sizeof(info)) == 0,
+	   "TCP_INFO: every other field 0 (no retransmits, no RTT or window guessed)");
+	len = sizeof(info);
+	rc = getsockopt(s, IPPROTO_TCP, TCP_INFO, &info, &len);
+	ok(rc == 0 && info.tcpi_state == TCP_ESTABLISHED,
+	   "TCP_INFO of the accepted socket: ESTABLISHED (%u)",
+	   info.tcpi_state);
+	len = sizeof(info);
+	rc = getsockopt(l, IPPROTO_TCP, TCP_INFO, &info, &len);
+	ok(rc == 0 && info.tcpi_state == TCP_LISTEN,
+	   "TCP_INFO of the listener: LISTEN (%u)", info.tcpi_state);
+	memset(&info, 0xa5, sizeof(info));
+	len = 4;
+	ok(getsockopt(c, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
+	   len == 4 && info.tcpi_state == TCP_ESTABLISHED &&
+	   info.tcpi_snd_mss == 0xa5a5a5a5,
+	   "TCP_INFO with a 4-byte buffer: 4 bytes written, no more");
+	idle = socket(AF_INET, SOCK_STREAM, 0);
+	len = sizeof(info);
+	rc = idle >= 0 && bind(idle, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	     is_argo(idle) ? getsockopt(idle, IPPROTO_TCP, TCP_INFO, &info, &len)
+			   : -1;
+	ok(rc == 0 && info.tcpi_state == TCP_CLOSE,
+	   "TCP_INFO of a bound, unconnected stream: CLOSE (%u)",
+	   info.tcpi_state);
+	len = sizeof(name);
+	errno = 0;
+	ok(getsockopt(c, IPPROTO_TCP, TCP_CONGESTION, name, &len) == -1 &&
+	   errno == ENOPROTOOPT,
+	   "TCP_CONGESTION: ENOPROTOOPT (Argo has no congestion control)");
+	errno = 0;
+	ok(setsockopt(c, IPPROTO_TCP, TCP_CONGESTION, "cubic", 5) == -1 &&
+	   errno == ENOPROTOOPT, "setting TCP_CONGESTION: ENOPROTOOPT");
+	len = sizeof(v);
+	errno = 0;
+	ok(getsockopt(c, IPPROTO_TCP, TCP_KEEPCNT, &v, &len) == -1 &&
+	   errno == ENOPROTOOPT, "getting TCP_KEEPCNT: ENOPROTOOPT");
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	a = sin_of("127.0.0.1", 0);
+	len = sizeof(info);
+	errno = 0;
+	ok(u >= 0 && bind(u, (struct sockaddr *)&a, sizeof(a)) == 0 &&
+	   is_argo(u) &&
+	   getsockopt(u, IPPROTO_TCP, TCP_INFO, &info, &len) == -1 &&
+	   errno == ENOPROTOOPT, "TCP_INFO of a datagram socket: ENOPROTOOPT");
+	close(u);
+	close(idle);
+	close(s);
 	close(c);
 	close(l);
 }
@@ -489,6 +578,7 @@ static int inproc(void)
 	raise_nofile();
 	test_stream();
 	test_options();
+	test_tcp_options();
 	test_flags();
 	test_dup();
 	test_big_fd();

@@ -100,6 +100,32 @@ if have iperf3; then
 	grep -q 'receiver' "$tmp/iperf-c.log"
 	ok $? "iperf3: a receiver summary"
 	grep -E 'sender|receiver' "$tmp/iperf-c.log" | sed 's/^/# iperf3: /'
+	# -J, as tests/bench runs it: the options iperf3 reads on its
+	# sockets (TCP_MAXSEG, TCP_INFO each interval) must not put an
+	# "error" in the report.
+	port=$((port + 1))
+	server iperf3 -4 -s -1 -p "$port" >"$tmp/iperf-s.log" 2>&1
+	settle 1
+	client iperf3 -4 -c 1.0.0.3 -p "$port" -t 1 -J >"$tmp/iperf-c.json" 2>"$tmp/iperf-c.err"
+	ok $? "iperf3 -J -c 1.0.0.3 -p $port -t 1: exit 0"
+	if [ -x "$PY" ]; then
+		out=$("$PY" -c '
+import json, sys
+j = json.load(open(sys.argv[1]))
+print(j.get("error", "none"), j["start"].get("tcp_mss_default"),
+      j["end"]["sum_received"]["bytes"])' "$tmp/iperf-c.json" 2>&1)
+		echo "# iperf3 -J: error, tcp_mss_default, bytes received: $out"
+		set -- $out
+		[ "${1:-}" = none ]
+		ok $? "iperf3 -J: no error in the report ('${1:-}')"
+		[ "${2:-}" = 65495 ]
+		ok $? "iperf3 -J: tcp_mss_default 65495 (TCP_MAXSEG answered)"
+		[ "${3:-0}" -gt 0 ] 2>/dev/null
+		ok $? "iperf3 -J: the server received data (${3:-})"
+	else
+		skip "iperf3 -J report" "python3 not installed"
+	fi
+	sed 's/^/# iperf3 -J stderr: /' "$tmp/iperf-c.err"
 else
 	skip "iperf3" "iperf3 not installed"
 fi

@@ -17,13 +17,20 @@
  *                            is no middlebox state for them to keep alive
  *   IPPROTO_TCP TCP_NODELAY  no-op, remembered: no Nagle, each send goes
  *                            out at once
+ *   IPPROTO_TCP TCP_MAXSEG   -                          65495, the largest
+ *                            MSS TCP can have (Argo's messages are bigger)
+ *   IPPROTO_TCP TCP_INFO     -                          a struct tcp_info,
+ *                            zero but for tcpi_state and tcpi_snd_mss
  *   IPPROTO_IP IP_TOS        no-op, remembered: Argo has no QoS
  *   IPPROTO_IPV6 IPV6_TCLASS the same, for AF_INET6 sockets
  *   IPPROTO_IPV6 IPV6_V6ONLY remembered: only IPv4-mapped, :: and ::1
  *                            addresses reach Argo either way
  *
  * Everything else fails with ENOPROTOOPT rather than pretend
- * (SO_RCVTIMEO, SO_LINGER, TCP_KEEPIDLE, TCP_INFO, IP_* ...).
+ * (SO_RCVTIMEO, SO_LINGER, TCP_KEEPIDLE, setting TCP_MAXSEG, IP_* ...).
+ * TCP_CONGESTION too: Argo has no congestion control, only the receiver's
+ * window, so there is no algorithm to name or choose (iperf3 then shows
+ * "unknown").  TCP_* on a datagram socket fail as on UDP.
  */
 #include "config.h"
 
@@ -32,6 +39,19 @@
 #include <string.h>
 
 #include "interpose.h"
+
+/*
+ * The segment size TCP_MAXSEG and tcpi_snd_mss report.  argo.ko cuts a
+ * stream write into messages of up to 64 KiB less its 8-byte header
+ * (65528 bytes, ARGO_STREAM_MSG_MAX in src/module/stream.c), more than
+ * any TCP segment can carry: an IPv4 packet is at most 65535 bytes, 40 of
+ * them IP and TCP headers.  Programs check the MSS against that bound
+ * (iperf3 calls anything larger "nonsense" and ignores it), so report the
+ * largest MSS TCP itself could have.  A write that big goes out as one
+ * Argo message unless Xen refused one as too big for the peer's ring
+ * (argo.ko then halves its messages, down to 1 KiB).
+ */
+#define ARGO_IP_STREAM_SEGMENT (65535 - 20 - 20)
 
 static int get_int(const void *val, socklen_t len, int *out)
 {
@@ -177,6 +197,56 @@ static int get_socket_level(int fd, struct argo_ip_sock *s, int name,
 	}
 }
 
+/*
+ * TCP_INFO: what an Argo stream can say truthfully.  The state is
+ * LISTEN, ESTABLISHED (the driver names a peer) or CLOSE; the send
+ * segment size is ARGO_IP_STREAM_SEGMENT.  Every counter stays 0: Argo
+ * loses nothing, so retransmits and losses are truly 0, and it has no
+ * RTT estimate or congestion window to report.  Like Linux, at most *len
+ * bytes are written and *len says how many.
+ */
+static int get_tcp_info(int fd, const struct argo_ip_sock *s, void *val,
+			socklen_t *len)
+{
+	struct tcp_info info;
+	argo_addr_t peer;
+	socklen_t n;
+	int saved_errno = errno;
+
+	if (!val || !len) {
+		errno = EFAULT;
+		return -1;
+	}
+	memset(&info, 0, sizeof(info));
+	if (s->listening)
+		info.tcpi_state = TCP_LISTEN;
+	else if (ARGO_IP_CALL(argo_getpeername(fd, &peer)) == 0)
+		info.tcpi_state = TCP_ESTABLISHED;
+	else
+		info.tcpi_state = TCP_CLOSE;
+	errno = saved_errno;
+	info.tcpi_snd_mss = ARGO_IP_STREAM_SEGMENT;
+	n = *len < sizeof(info) ? *len : (socklen_t)sizeof(info);
+	memcpy(val, &info, n);
+	*len = n;
+	return 0;
+}
+
+static int get_tcp_level(int fd, struct argo_ip_sock *s, int name,
+			 void *val, socklen_t *len)
+{
+	if (s->socktype != SOCK_STREAM)
+		return no_such_option(fd, IPPROTO_TCP, name);
+	switch (name) {
+	case TCP_MAXSEG:
+		return put_int(val, len, ARGO_IP_STREAM_SEGMENT);
+	case TCP_INFO:
+		return get_tcp_info(fd, s, val, len);
+	default:
+		return no_such_option(fd, IPPROTO_TCP, name);
+	}
+}
+
 int argo_ip_getsockopt(int fd, struct argo_ip_sock *s, int level, int name,
 		       void *val, socklen_t *len)
 {
@@ -186,5 +256,7 @@ int argo_ip_getsockopt(int fd, struct argo_ip_sock *s, int level, int name,
 		return put_int(val, len, *hint);
 	if (level == SOL_SOCKET)
 		return get_socket_level(fd, s, name, val, len);
+	if (level == IPPROTO_TCP)
+		return get_tcp_level(fd, s, name, val, len);
 	return no_such_option(fd, level, name);
 }
