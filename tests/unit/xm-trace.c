@@ -18,26 +18,44 @@
  *   rxnotify                 dom 0 notifies (prints VIRQs raised at dom 1)
  *   dump                     rx_ptr, tx_ptr and the ring's bytes (hex)
  * Output: one line per command.
+ *
+ * "xm-trace -s DOMID" gives dom 1 the id DOMID (the trace's partner 1 means
+ * it too), so that the output can be compared byte for byte with the real
+ * Xen's (tests/lab/xen-model.sh), where the sending guest's id is whatever
+ * the toolstack gave it and appears in every message header.
  */
 #include "testbed.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct xm_config cfg = { .argo = true, .mac_permissive = true };
 
-int main(void)
+int main(int argc, char **argv)
 {
-	struct xm *xm = xm_new(&cfg);
+	struct xm *xm;
 	struct tb_ring r = { 0 };
-	uint16_t partner = 1;
+	uint16_t sender = 1, partner;
 	char line[256];
 	unsigned int seq = 0, lineno = 0;
 	static uint8_t buf[XM_MAX_RING_SIZE];
+	int opt;
 
+	while ((opt = getopt(argc, argv, "s:")) != -1) {
+		unsigned long id = opt == 's' ? strtoul(optarg, NULL, 0) : 0;
+
+		if (opt != 's' || !id || id >= XM_DOMID_ANY) {
+			fprintf(stderr, "usage: xm-trace [-s SENDER_DOMID] < TRACE\n");
+			return 2;
+		}
+		sender = (uint16_t)id;
+	}
+	partner = sender;
+	xm = xm_new(&cfg);
 	xm_domain_create(xm, 0, 0, NULL, NULL);
-	xm_domain_create(xm, 1, 0, NULL, NULL);
+	xm_domain_create(xm, sender, 0, NULL, NULL);
 	while (fgets(line, sizeof(line), stdin)) {
 		char cmd[32], a1[32] = "", a2[32] = "", a3[32] = "";
 		int n;
@@ -58,6 +76,8 @@ int main(void)
 			if (n > 2)
 				partner = !strcmp(a2, "any") ? XM_DOMID_ANY :
 					  (uint16_t)strtoul(a2, NULL, 0);
+			if (n > 2 && partner == 1)
+				partner = sender;
 			tb_ring_alloc(&r, (uint32_t)strtoul(a1, NULL, 0));
 			printf("ring %u partner %u -> %ld\n", r.len, partner,
 			       tb_register(xm, 0, &r, 1, partner));
@@ -71,7 +91,7 @@ int main(void)
 			uint32_t type = n > 2 ? (uint32_t)strtoul(a2, NULL, 0) : 0;
 			unsigned long niov = n > 3 ? strtoul(a3, NULL, 0) : 1;
 			struct xm_iov iov[XM_MAXIOV + 1];
-			struct xm_send_addr a = { .src = { 7, 1, 0 },
+			struct xm_send_addr a = { .src = { 7, sender, 0 },
 						  .dst = { 1, 0, 0 } };
 			long rc;
 
@@ -87,7 +107,7 @@ int main(void)
 				iov[i].len = i + 1 == niov ? len - i * per : per;
 				iov[i].pad = 0;
 			}
-			rc = xm_sendv(xm, 1, &a, iov, niov, type);
+			rc = xm_sendv(xm, sender, &a, iov, niov, type);
 			if (rc >= 0)
 				seq++;
 			printf("send %u type %#x niov %lu -> %ld tx_ptr %u\n", len,
@@ -121,16 +141,16 @@ int main(void)
 			q.e[0].ring.aport = 1;
 			q.e[0].ring.domain_id = 0;
 			q.e[0].space_required = (uint32_t)strtoul(a1, NULL, 0);
-			rc = xm_notify(xm, 1, q.rd);
+			rc = xm_notify(xm, sender, q.rd);
 			printf("notify %u -> %ld flags %#x max_message_size %u\n",
 			       q.e[0].space_required, rc, q.e[0].flags,
 			       q.e[0].max_message_size);
 		} else if (!strcmp(cmd, "rxnotify")) {
-			unsigned long before = xm_virq_count(xm, 1);
+			unsigned long before = xm_virq_count(xm, sender);
 			long rc = xm_notify(xm, 0, NULL);
 
 			printf("rxnotify -> %ld virqs to sender %lu\n", rc,
-			       xm_virq_count(xm, 1) - before);
+			       xm_virq_count(xm, sender) - before);
 		} else if (!strcmp(cmd, "dump")) {
 			uint32_t i;
 
