@@ -12,10 +12,31 @@ raw() { echo "RAW,$1,$2,$3,$4,$5,$6,$7"; }
 semi() { tr ' ' ';' <<<"$1"; }
 note() { echo "# $*"; }
 
+# The module's event counters (debugfs argo/stats): "name count" lines.
+argo_stats() { cat /sys/kernel/debug/argo/stats 2>/dev/null; }
+
+# ev_per_mb BEFORE AFTER BYTES: " ev_NAME=X" for each counter, X = events
+# per MB moved (this domain's counters: the sending end's, or both ends'
+# within one domain).
+ev_per_mb() {
+	awk -v mb="$(awk -v b="$3" 'BEGIN { print b / 1e6 }')" '
+		NR == FNR { before[$1] = $2; next }
+		($1 in before) && mb > 0 { printf " ev_%s=%.3f", $1, ($2 - before[$1]) / mb }
+	' <(echo "$1") <(echo "$2")
+}
+
 # argo_stream PATH DOMID PORT SIZE CONNS SECS REP [PARAM]
 argo_stream() {
-	local out
+	local out s0 s1 bytes
+	s0=$(argo_stats)
 	if out=$(timeout 120 argo-bench stream "$2" "$3" "$4" "$5" "$6" 2>&1); then
+		s1=$(argo_stats)
+		bytes=$(sed -n 's/.*bytes=\([0-9]*\).*/\1/p' <<<"$out")
+		# Over TCP (an IPv4 address) the module is not involved.
+		case $2 in
+		*.*) ;;
+		*) [ -n "$s0" ] && [ -n "$bytes" ] && out="$out$(ev_per_mb "$s0" "$s1" "$bytes")" ;;
+		esac
 		raw argo "$1" "$4" "$5" "${8:-}" "$7" "$(semi "$out")"
 	else
 		note "argo stream $1 size $4 conns $5 failed: $out"
@@ -155,7 +176,7 @@ sweep() {
 		done
 		for s in $ipsizes; do
 			iperf_stream interpose "$path" "$iph" 5202 "$s" 1 "$secs" "$rep" argo-run --
-			argo-run -- bash -c "$(declare -f raw semi note argo_stream); argo_stream $path $iph 7601 $s 1 $secs $rep" |
+			argo-run -- bash -c "$(declare -f raw semi note argo_stats ev_per_mb argo_stream); argo_stream $path $iph 7601 $s 1 $secs $rep" |
 				sed 's/^RAW,argo,/RAW,interpose-bench,/'
 		done
 		for s in $par; do

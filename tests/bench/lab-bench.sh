@@ -128,6 +128,40 @@ done
 echo "$W0" >/sys/module/argo/parameters/stream_window
 on "$A" "echo $W0 >/sys/module/argo/parameters/stream_window"
 
+# Which of the two limits one connection: the receiver's ring or its window?
+# (Above they change together.)  The receiver's stream_window is the one
+# that counts: it advertises it.
+for rw in "262144 1048576" "1048576 262144"; do
+	read -r ring win <<<"$rw"
+	on "$A" "echo $win >/sys/module/argo/parameters/stream_window;
+		setsid nohup argo-bench serve $port $ring >/dev/null 2>&1 </dev/null &"
+	for rep in $(seq 1 "$REPS"); do
+		argo_stream "dom0-$A" "${DOM[$A]}" "$port" 65536 1 "$SECS" "$rep" "ring=$ring/window=$win" |
+			sed 's/^RAW,argo,/RAW,argo-rw,/'
+	done
+	port=$((port + 1))
+done
+on "$A" "echo $W0 >/sys/module/argo/parameters/stream_window"
+
+# Writers waiting for ring space: woken only when Xen says their destination
+# has room (the module's default) or all on every VIRQ (the old way).
+WAKE=/sys/module/argo/parameters/space_wake_all
+if [ -w "$WAKE" ]; then
+	phase "space waiters: by destination vs all"
+	for rep in $(seq 1 "$REPS"); do
+		for all in 0 1; do
+			echo "$all" >"$WAKE"
+			argo_stream "dom0-$A" "${DOM[$A]}" 7100 65536 8 "$SECS" "$rep" "wake_all=$all" |
+				sed 's/^RAW,argo,/RAW,argo-ab,/'
+			argo_stream "dom0-$A" "${DOM[$A]}" 7100 16384 100 "$SECS" "$rep" "wake_all=$all" |
+				sed 's/^RAW,argo,/RAW,argo-ab,/'
+		done
+	done
+	echo 0 >"$WAKE"
+else
+	note "no $WAKE: the A/B of space wakeups is skipped"
+fi
+
 phase "connection count"
 for n in $CONNS; do
 	for rep in $(seq 1 "$REPS"); do
