@@ -54,6 +54,9 @@ image_build() {
 			find "$LAB_TOP/tests/lab/progs" -maxdepth 1 -type f -perm -u+x \
 				-exec cp -a {} "$m/usr/lib/argo-tests/" \;
 		fi
+		if [ -n "$debs" ] && [ "$LAB_KERNEL" != sid ]; then
+			_image_xmprobe "$m" "$kver" "$work"
+		fi
 	fi
 	install -m 755 "$LAB_DIR/image/init" "$m/init"
 	install -m 755 "$LAB_DIR/image/lab-guest" "$m/usr/local/sbin/lab-guest"
@@ -73,6 +76,30 @@ image_build() {
 		ln "$work/in/initrd" "$work/initrd-dom0"
 	fi
 	ln "$LAB_VMLINUX" "$work/in/vmlinuz" 2>/dev/null || cp "$LAB_VMLINUX" "$work/in/vmlinuz"
+}
+
+# tests/lab/xen-model.sh's inputs: the model's scenarios (tests/unit/traces)
+# and xmprobe.ko (test-only, tests/lab/xmprobe) built for the guest kernel
+# here, at host speed, against the installed argo source's hypercall layer
+# (the image has no compiler).  A failed build only fails xen-model.sh.
+_image_xmprobe() {
+	local m=$1 kver=$2 work=$3 src start
+	mkdir -p "$m/usr/lib/argo-tests/traces"
+	cp "$LAB_TOP"/tests/unit/traces/*.trace "$m/usr/lib/argo-tests/traces/" 2>/dev/null
+	src=$(cd "$m" && find usr/src -maxdepth 3 -path 'usr/src/argo-*/src/module' | sort -V | tail -n 1)
+	[ -n "$src" ] && [ -d "$LAB_TOP/tests/lab/xmprobe" ] || return 0
+	rm -rf "$m/tmp/xmprobe" && mkdir -p "$m/tmp/xmprobe"
+	cp "$LAB_TOP"/tests/lab/xmprobe/{Kbuild,*.c,*.h} "$m/tmp/xmprobe/"
+	start=$SECONDS
+	if chroot "$m" env PATH=/usr/sbin:/usr/bin:/sbin:/bin make -C "/usr/src/linux-headers-$kver" \
+		M=/tmp/xmprobe ARGO_SRC="/$src" modules >"$work/xmprobe.log" 2>&1; then
+		install -m 644 "$m/tmp/xmprobe/xmprobe.ko" "$m/usr/lib/argo-tests/xmprobe.ko"
+		log "xmprobe.ko (tests/lab/xen-model.sh) built in $((SECONDS - start)) s"
+	else
+		cp "$work/xmprobe.log" "$LAB_RESULTS/xmprobe-build.log" 2>/dev/null
+		log "building xmprobe.ko failed (log: $LAB_RESULTS/xmprobe-build.log); xen-model.sh will fail"
+	fi
+	rm -rf "$m/tmp/xmprobe"
 }
 
 # DKMS: build and install every registered module for the guest kernel (not the
