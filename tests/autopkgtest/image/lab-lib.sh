@@ -95,15 +95,32 @@ lab_hostnet() {
 	ip addr add 10.0.2.15/24 dev "$dev" && ip link set "$dev" up
 }
 
+# --guest-root squashfs: the guests' two read-only root layers, as loop
+# devices on the 9p files (pages are read on demand, and dom0's page cache
+# serves every guest).  Sets LAB_LOOP_BASE and LAB_LOOP_RUN.
+lab_guest_disks() {
+	modprobe loop || { fail "modprobe loop failed"; return 1; }
+	LAB_LOOP_BASE=$(losetup -r -f --show /lab/in/guest-base.sqfs) &&
+		LAB_LOOP_RUN=$(losetup -r -f --show /lab/in/guest-run.sqfs) ||
+		{ fail "losetup of the guests' root images failed"; return 1; }
+}
+
 lab_guest_cfg() {
 	local name=$1 type=${LAB_GUEST_TYPE[$1]} ip=$LAB_NET_PREFIX.${LAB_GUEST_IP[$1]}
+	local ramdisk=/lab/in/initrd d=
+	if [ "${LAB_GUEST_ROOT:-initramfs}" = squashfs ]; then
+		ramdisk=/lab/in/guest-initrd
+		d=script=/usr/lib/argo-lab/block-lab,format=raw,access=ro
+		d="disk = [ \"$d,vdev=xvda,target=$LAB_LOOP_BASE\", \"$d,vdev=xvdb,target=$LAB_LOOP_RUN\" ]"
+	fi
 	cat <<EOC
 name = "$name"
 type = "$type"
 kernel = "/lab/in/vmlinuz"
-ramdisk = "/lab/in/initrd"
+ramdisk = "$ramdisk"
 cmdline = "console=hvc0 earlyprintk=xen loglevel=5 rootfstype=ramfs LAB_ROLE=guest LAB_NAME=$name LAB_IP=$ip"
 memory = ${LAB_GUEST_MEM:-448}
+$d
 vcpus = 1
 vif = [ "bridge=xenbr0,mac=00:16:3e:a7:00:${LAB_GUEST_IP[$1]},script=/usr/lib/argo-lab/vif-lab" ]
 on_poweroff = "destroy"
@@ -123,9 +140,33 @@ guest_console_tail() {
 	echo "----- end of guest $1's console -----"
 }
 
+# lab_ssh_ready NAME: wait (in the background of lab_start_guests) for
+# guest NAME's console to say it is up, then open its ssh connection (the
+# ControlMaster that lab-guest reuses).  Probing ssh before the guest has
+# its network loses up to the ConnectTimeout per try; one login under TCG
+# takes seconds, and the guests' logins overlap this way instead of adding up.
+lab_ssh_ready() {
+	local g=$1 t0=$SECONDS limit=${LAB_GUEST_TIMEOUT:-600} n=0
+	# The console line, or else (a line mixed up with the kernel's) sshd's port.
+	until grep -aq "@@GUEST $g up" "/var/log/xen/console/guest-$g.log" 2>/dev/null; do
+		[ $((SECONDS - t0)) -lt "$limit" ] || break
+		n=$((n + 1))
+		[ $((n % 10)) = 0 ] && timeout 3 bash -c ">/dev/tcp/$g/22" 2>/dev/null && break
+		sleep 0.5
+	done
+	until timeout 15 lab-guest "$g" -- true 2>/dev/null; do
+		[ $((SECONDS - t0)) -lt "$limit" ] || return 1
+		sleep 1
+	done
+}
+
 lab_start_guests() {
 	local g pids=() rc=0
+	local -A ready
 	mkdir -p /etc/xen
+	if [ "${LAB_GUEST_ROOT:-initramfs}" = squashfs ]; then
+		lab_guest_disks || return 1
+	fi
 	# In parallel: under TCG loading a kernel and initrd into a guest takes ~20 s.
 	step xl-create
 	for g in $LAB_GUESTS; do
@@ -152,9 +193,13 @@ lab_start_guests() {
 	done
 	[ $rc = 0 ] || return 1
 	for g in $LAB_GUESTS; do
+		lab_ssh_ready "$g" &
+		ready[$g]=$!
+	done
+	for g in $LAB_GUESTS; do
 		step "wait-ssh-$g"
 		local t0=$SECONDS
-		until timeout 15 lab-guest "$g" -- true 2>/dev/null; do
+		while kill -0 "${ready[$g]}" 2>/dev/null || ! wait "${ready[$g]}"; do
 			if [ $((SECONDS - t0)) -ge "${LAB_GUEST_TIMEOUT:-600}" ]; then
 				timeout 10 xl list
 				guest_console_tail "$g"

@@ -44,7 +44,7 @@ need_pkgs() {
 host_deps() {
 	mkdir -p "$LAB_CACHE"
 	need_pkgs qemu-system-x86 mmdebstrap zstd cpio bison flex python3 build-essential \
-		dpkg-dev fakeroot openssh-client rsync util-linux kmod
+		dpkg-dev fakeroot openssh-client rsync util-linux kmod lz4 squashfs-tools xz-utils
 }
 
 # key_of STRING...: short stable hash used in cache directory names.

@@ -141,7 +141,43 @@ deb $LAB_MIRROR bookworm-backports main"
 
 # _rootfs_cpio ROOT KVER [full]: newc cpio (zstd) of ROOT without the excluded paths and
 # with only the kernel modules the lab uses.  Also used for a run's overlay dir.
-_rootfs_cpio() {
+_rootfs_cpio() { _rootfs_cpio_raw "$@" | zstd -q -T0 -6; }
+
+# _rootfs_modules_dir ROOT KVER: the directory D (relative to ROOT) whose
+# D/lib/modules/KVER/kernel holds the kernel's modules, for `modprobe -d D`:
+# "./usr" (merged /usr, and a run's overlay upper directory, which has no
+# lib -> usr/lib link), else "." (modules under a real /lib).  Fails when
+# ROOT has neither.
+_rootfs_modules_dir() {
+	local root=$1 kver=$2
+	if [ -d "$root/usr/lib/modules/$kver/kernel" ]; then
+		echo ./usr
+	elif [ -d "$root/lib/modules/$kver/kernel" ]; then
+		echo .
+	else
+		return 1
+	fi
+}
+
+# _rootfs_module_files ROOT KVER MODULE...: the files of MODULE... and of the
+# modules they depend on, relative to ROOT ("./usr/lib/modules/KVER/..."),
+# in load order (dependencies first), each once.  Nothing when ROOT has no
+# module tree for KVER.
+_rootfs_module_files() {
+	local root=$1 kver=$2 d p
+	shift 2
+	d=$(_rootfs_modules_dir "$root" "$kver") || return 0
+	(
+		cd "$root" || exit 1
+		for p in "$@"; do
+			modprobe -d "$d" -S "$kver" --show-depends "$p" 2>/dev/null
+		done | sed -n "s|^insmod .*/lib/modules/$kver/\([^ ]*\).*|$d/lib/modules/$kver/\1|p" |
+			awk '!seen[$0]++'
+	)
+}
+
+# _rootfs_cpio_raw ROOT KVER [full]: the uncompressed cpio of _rootfs_cpio.
+_rootfs_cpio_raw() {
 	local root=$1 kver=$2 prune=() p excl=("${CPIO_EXCLUDES[@]}")
 	[ "${3:-}" = full ] && excl=("${CPIO_EXCLUDES_FULL[@]}")
 	for p in "${excl[@]}"; do prune+=(-path "$p" -o); done
@@ -152,15 +188,44 @@ _rootfs_cpio() {
 			# Whiteouts (0/0 char devices) of an overlay upper dir are not files.
 			find . \( "${prune[@]}" \) -prune -o \
 				! \( -type c -a ! -path './dev/*' \) -print
-			if [ -d "./usr/lib/modules/$kver/kernel" ]; then
-				for p in "${LAB_MODULES[@]}"; do
-					modprobe -d . -S "$kver" --show-depends "$p" 2>/dev/null
-				done | sed -n "s|^insmod .*/lib/modules/$kver/\([^ ]*\).*|\1|p" |
+			_rootfs_module_files . "$kver" "${LAB_MODULES[@]}" |
 				while read -r p; do
-					p=./usr/lib/modules/$kver/$p
 					while [ "$p" != . ]; do echo "$p"; p=$(dirname "$p"); done
 				done
-			fi
 		} | LC_ALL=C sort -u | cpio --quiet -o -H newc -R 0:0
-	) | zstd -q -T0 -6
+	)
+}
+
+# rootfs_lz4_cpio: sets LAB_BASE_CPIO_LZ4, the base cpio in the legacy lz4
+# format (the only lz4 framing the kernel unpacks), made once from the zstd
+# one.  Under TCG the kernel unpacks lz4 several times faster than zstd.
+rootfs_lz4_cpio() {
+	LAB_BASE_CPIO_LZ4=${LAB_BASE_CPIO%.zst}.lz4
+	[ -s "$LAB_BASE_CPIO_LZ4" ] && return 0
+	phase_begin base-cpio-lz4
+	zstd -dc "$LAB_BASE_CPIO" | lz4 -l -q >"$LAB_BASE_CPIO_LZ4.$$" &&
+		mv "$LAB_BASE_CPIO_LZ4.$$" "$LAB_BASE_CPIO_LZ4" ||
+		{ rm -f "$LAB_BASE_CPIO_LZ4.$$"; die "cannot make $LAB_BASE_CPIO_LZ4"; }
+	phase_end
+}
+
+# rootfs_guest_squashfs: sets LAB_BASE_SQFS, the guests' read-only root
+# (--guest-root squashfs): exactly the files of the base cpio, in a squashfs
+# image made once per cached root filesystem.  lz4: the cheapest to
+# decompress under TCG; pages are read on demand through blkback.
+rootfs_guest_squashfs() {
+	local tmp
+	LAB_BASE_SQFS=${LAB_BASE_CPIO%.cpio.zst}.sqfs
+	[ -s "$LAB_BASE_SQFS" ] && return 0
+	phase_begin base-squashfs
+	tmp=$(mktemp -d /var/tmp/argo-lab-sqfs.XXXXXX) || die "mktemp failed"
+	if ! (cd "$tmp" && zstd -dc "$LAB_BASE_CPIO" | cpio -idm --quiet --no-absolute-filenames) ||
+		! mksquashfs "$tmp" "$LAB_BASE_SQFS.$$" -comp lz4 -Xhc -no-progress -quiet \
+			-processors 2 >/dev/null; then
+		rm -rf "$tmp" "$LAB_BASE_SQFS.$$"
+		die "cannot make $LAB_BASE_SQFS"
+	fi
+	rm -rf "$tmp"
+	mv "$LAB_BASE_SQFS.$$" "$LAB_BASE_SQFS"
+	phase_end
 }

@@ -80,10 +80,6 @@ sid_install_kernel() {
 	local m=$1 kver=$LAB_KVER src build
 	mkdir -p "$m/usr/lib/modules"
 	cp -a "$LAB_CACHE/sid/kernel/usr/lib/modules/$kver" "$m/usr/lib/modules/" || return 1
-	# The image's cpio picks the lab's modules out of this tree with
-	# `modprobe -d UPPER`, which looks in UPPER/lib/modules: re-create the
-	# merged-/usr symlink so that it is in the overlay's upper directory too.
-	ln -sfn usr/lib "$m/lib" || return 1
 	src=$(find "$m/usr/src" -maxdepth 1 -name 'argo-*' -type d | sort -V | tail -n 1)
 	[ -n "$src" ] || { log "no /usr/src/argo-* in the image: is argo-dkms installed?"; return 1; }
 	build=$(mktemp -d "$LAB_SID/tmp/argo-build.XXXXXX") || return 1
