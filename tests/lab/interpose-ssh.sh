@@ -17,47 +17,8 @@ lib=${BASH_SOURCE%/*}/lib.sh; [ -f "$lib" ] || lib=/usr/lib/argo-tests/lib.sh
 # shellcheck source=tests/lab/lib.sh
 . "$lib"
 ON_TIMEOUT=300
-D=/tmp/argo-ipssh
-
-# start_sshd DOMAIN PORT: sshd -D under argo-run, detached; pid in $D/sshd-PORT.pid
-start_sshd() {
-	on "$1" "mkdir -p /run/sshd $D; chmod 700 $D; ssh-keygen -A >/dev/null 2>&1
-		test -f $D/hostkey || ssh-keygen -q -t ed25519 -N '' -f $D/hostkey
-		setsid -f sh -c 'echo \$\$ > $D/sshd-$2.pid; exec argo-run -- /usr/sbin/sshd -D -e \
-			-p $2 -h $D/hostkey -o ListenAddress=0.0.0.0 \
-			-o AuthorizedKeysFile=$D/authorized_keys -o StrictModes=no -o UsePAM=no \
-			-o PidFile=none -o PermitRootLogin=prohibit-password' \
-			> $D/sshd-$2.log 2>&1 < /dev/null"
-}
-stop_sshd() { on "$1" "kill \$(cat $D/sshd-$2.pid) 2>/dev/null; sleep 0.5"; }
-
-# client_key DOMAIN: make a key in DOMAIN, print its public half.
-client_key() {
-	on "$1" "mkdir -p $D; chmod 700 $D; test -f $D/key || ssh-keygen -q -t ed25519 -N '' -f $D/key; cat $D/key.pub"
-}
-authorize() { on "$1" "mkdir -p $D; echo '$2' >> $D/authorized_keys; chmod 600 $D/authorized_keys"; }
-
-# login CLIENT SERVER-DOMAIN-NAME ADDR PORT CLIENT-ADDR-AS-SEEN
-login() {
-	local c=$1 s=$2 addr=$3 port=$4 seen=$5 out want
-	want=$(on "$s" hostname)
-	out=$(on "$c" "r=0; until timeout -k 5 100 argo-run -- ssh -p $port -i $D/key -o BatchMode=yes \
-		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-		-o ConnectTimeout=30 root@$addr \
-		'echo login-ok \$(hostname) \$(id -un) \$SSH_CONNECTION' 2>$D/ssh.err; do
-		r=\$((r+1)); [ \$r -ge 3 ] && break; sleep 0.5; done; cat $D/ssh.err >&2" 2>&1)
-	echo "$out" | sed "s/^/# $c: /"
-	check "ssh $c -> $s (root@$addr -p $port): logged in, command ran as root in $s" \
-		grep -q "^login-ok $want root " <<<"$out"
-	check "ssh $c -> $s: sshd saw the client as $seen and itself as $addr:$port" \
-		grep -q "^login-ok $want root $seen [0-9]* $addr $port\$" <<<"$out"
-}
-
-listener_is_not_tcp() {
-	local hex
-	hex=$(printf '%04X' "$2")
-	on "$1" "! grep -qi '^ *[0-9]*: [0-9A-F]*:$hex [0-9A-F:]* 0A' /proc/net/tcp /proc/net/tcp6"
-}
+# The ssh helpers (lib.sh) keep keys, logs and pid files here.
+SSH_DIR=/tmp/argo-ipssh D=$SSH_DIR
 
 need_guests pv pvh
 P=$(domid pv) H=$(domid pvh)
@@ -72,21 +33,21 @@ for d in $doms; do
 done
 echo "# pv is domain $P (1.0.0.$P), pvh is domain ${H:-(not started)}"
 
-k0=$(client_key dom0) kp=$(client_key pv)
-authorize pv "$k0"; authorize pv "$kp"; authorize dom0 "$kp"
-kh=$(client_key pvh); authorize pv "$kh"
+k0=$(ssh_client_key dom0) kp=$(ssh_client_key pv)
+ssh_authorize pv "$k0"; ssh_authorize pv "$kp"; ssh_authorize dom0 "$kp"
+kh=$(ssh_client_key pvh); ssh_authorize pv "$kh"
 
-start_sshd pv 8022
-start_sshd dom0 8023
+sshd_start pv 8022
+sshd_start dom0 8023
 sleep 2
 check "sshd -p 8022 under argo-run runs in pv" on pv "kill -0 \$(cat $D/sshd-8022.pid)"
-check "pv: no real TCP listener on 8022 (sshd's socket is Argo)" listener_is_not_tcp pv 8022
-check "dom0: no real TCP listener on 8023" listener_is_not_tcp dom0 8023
+check "pv: no real TCP listener on 8022 (sshd's socket is Argo)" no_tcp_listener pv 8022
+check "dom0: no real TCP listener on 8023" no_tcp_listener dom0 8023
 
-login dom0 pv "1.0.0.$P" 8022 1.0.0.0		# dom0 -> domU
-login pvh pv "1.0.0.$P" 8022 "1.0.0.$H"	# domU -> domU
-login pv dom0 1.0.0.0 8023 "1.0.0.$P"		# domU -> dom0
-login pv pv 127.0.0.1 8022 127.0.0.1		# inside one domain
+ssh_login dom0 pv "1.0.0.$P" 8022 1.0.0.0		# dom0 -> domU
+ssh_login pvh pv "1.0.0.$P" 8022 "1.0.0.$H"	# domU -> domU
+ssh_login pv dom0 1.0.0.0 8023 "1.0.0.$P"		# domU -> dom0
+ssh_login pv pv 127.0.0.1 8022 127.0.0.1		# inside one domain
 
 # The interposer off (INET_IS_ARGO=0): ssh must not reach the Argo sshd.
 out=$(on dom0 "INET_IS_ARGO=0 LD_PRELOAD=\$(ls /usr/lib/*/argo/libargo-preload.so) \
@@ -105,6 +66,6 @@ check "sshd logs have no socket errors" \
 if [ -d /sys/kernel/debug/argo ]; then
 	for f in /sys/kernel/debug/argo/*; do sed "s|^|# $(basename "$f"): |" "$f" 2>/dev/null | head -n 20; done
 fi
-stop_sshd pv 8022
-stop_sshd dom0 8023
+sshd_stop pv 8022
+sshd_stop dom0 8023
 finish

@@ -5,6 +5,8 @@
 # Domains: on DOM CMD, domid DOM, need_guests, ARGO_DOMAINS.
 # Programs' TAP relayed into ours: relay, onrelay.
 # Leaks: counters DOM, expect_no_leak DOM [SECS], rmmod_reload DOM.
+# Interposer: no_tcp_listener; OpenSSH under argo-run: sshd_start,
+# sshd_stop, ssh_client_key, ssh_authorize, ssh_login (in $SSH_DIR).
 # shellcheck shell=bash
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	# tests/run-all runs every tests/lab/*.sh: this one is no test.
@@ -180,3 +182,62 @@ wait_guest() {
 	done
 }
 no_hung_task() { ! on "$1" dmesg | grep -q "blocked for more than"; }
+
+# ---- unmodified programs through the interposer (tests/lab/interpose-*.sh) ----
+
+# no_tcp_listener DOM PORT: no real TCP socket listens on PORT in DOM (a
+# program run with argo-run listens on Argo instead).
+no_tcp_listener() {
+	local hex
+	hex=$(printf '%04X' "$2")
+	on "$1" "! grep -qi '^ *[0-9]*: [0-9A-F]*:$hex [0-9A-F:]* 0A' /proc/net/tcp /proc/net/tcp6"
+}
+
+# OpenSSH under argo-run.  Keys, authorized_keys, the host key, logs and
+# pid files live in $SSH_DIR in each domain (a script sets its own).
+SSH_DIR=/tmp/argo-ipssh
+# sshd_start DOM PORT: Debian's sshd -D under argo-run, detached; its pid
+# in $SSH_DIR/sshd-PORT.pid, its log in $SSH_DIR/sshd-PORT.log.
+sshd_start() {
+	local d=$SSH_DIR
+	on "$1" "mkdir -p /run/sshd $d; chmod 700 $d; ssh-keygen -A >/dev/null 2>&1
+		test -f $d/hostkey || ssh-keygen -q -t ed25519 -N '' -f $d/hostkey
+		setsid -f sh -c 'echo \$\$ > $d/sshd-$2.pid; exec argo-run -- /usr/sbin/sshd -D -e \
+			-p $2 -h $d/hostkey -o ListenAddress=0.0.0.0 \
+			-o AuthorizedKeysFile=$d/authorized_keys -o StrictModes=no -o UsePAM=no \
+			-o PidFile=none -o PermitRootLogin=prohibit-password' \
+			> $d/sshd-$2.log 2>&1 < /dev/null"
+}
+# sshd_stop DOM PORT: SIGTERM, then wait up to 5 s for it to be gone.
+sshd_stop() {
+	on "$1" "p=\$(cat $SSH_DIR/sshd-$2.pid 2>/dev/null) || exit 0; kill \$p 2>/dev/null
+		t=0; while kill -0 \$p 2>/dev/null && [ \$t -lt 10 ]; do sleep 0.5; t=\$((t+1)); done"
+}
+# ssh_client_key DOM: make a client key in DOM, print its public half.
+ssh_client_key() {
+	on "$1" "mkdir -p $SSH_DIR; chmod 700 $SSH_DIR; test -f $SSH_DIR/key ||
+		ssh-keygen -q -t ed25519 -N '' -f $SSH_DIR/key; cat $SSH_DIR/key.pub"
+}
+# ssh_authorize DOM PUBKEY: let PUBKEY log in as root to DOM's sshd.
+ssh_authorize() {
+	on "$1" "mkdir -p $SSH_DIR; echo '$2' >> $SSH_DIR/authorized_keys; chmod 600 $SSH_DIR/authorized_keys"
+}
+# ssh_login CLIENT SERVER ADDR PORT SEEN: argo-run ssh from CLIENT to
+# root@ADDR -p PORT (SERVER's sshd), a real public-key login that runs a
+# command; checks it ran as root in SERVER and that sshd saw the client
+# as SEEN and itself as ADDR:PORT ($SSH_CONNECTION).  Up to 3 tries (a
+# listener that has just started, TCG's slowness).
+ssh_login() {
+	local c=$1 s=$2 addr=$3 port=$4 seen=$5 out want
+	want=$(on "$s" hostname)
+	out=$(on "$c" "r=0; until timeout -k 5 100 argo-run -- ssh -p $port -i $SSH_DIR/key -o BatchMode=yes \
+		-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+		-o ConnectTimeout=30 root@$addr \
+		'echo login-ok \$(hostname) \$(id -un) \$SSH_CONNECTION' 2>$SSH_DIR/ssh.err; do
+		r=\$((r+1)); [ \$r -ge 3 ] && break; sleep 0.5; done; cat $SSH_DIR/ssh.err >&2" 2>&1)
+	echo "$out" | sed "s/^/# $c: /"
+	check "ssh $c -> $s (root@$addr -p $port): logged in, command ran as root in $s" \
+		grep -q "^login-ok $want root " <<<"$out"
+	check "ssh $c -> $s: sshd saw the client as $seen and itself as $addr:$port" \
+		grep -q "^login-ok $want root $seen [0-9]* $addr $port\$" <<<"$out"
+}
