@@ -16,11 +16,12 @@
  * - The shared pages are vzalloc'ed; Xen gets their frame numbers
  *   (xen_page_to_gfn: MFNs for PV, guest frames for PVH/HVM) and maps them
  *   itself.  They are freed only after unregistration.
- * - Resume (xl save/restore, suspend): syscore resume (see compat.h) queues
- *   argo_resume_work.  The frames may have changed, so every
- *   ring is registered again (without FAIL_EXIST: a ring Xen still knows is
- *   updated in place); Xen takes tx_ptr from the ring, so unread messages
- *   survive.
+ * - Resume (xl save/restore, migration, checkpoint): syscore resume (see
+ *   compat.h) queues argo_resume_work.  In a new domain Xen knows none of
+ *   our rings and the frames may have changed: every ring is registered
+ *   again; Xen takes tx_ptr from the ring, so unread messages survive.
+ *   After a cancelled suspend (xl save -c) Xen still has every ring and
+ *   they are left alone (see argo_ring_reregister()).
  *
  * Locks: argo_rings_lock (mutex) protects argo_rings, argo_nrings and each
  * ring's registered flag; it is taken around hypercalls that change the
@@ -478,24 +479,66 @@ static void argo_read_domid(void)
 	WRITE_ONCE(argo_domid, XEN_ARGO_DOMID_ANY);
 }
 
+/*
+ * Make sure Xen has the ring after a resume: 0 if it has (again), or an
+ * error after which Xen no longer maps the ring's pages.  *kept: Xen still
+ * had it.
+ *
+ * Register with FAIL_EXIST first.  After a checkpoint (xl save -c) or any
+ * cancelled suspend the domain did not move and Xen still has every ring
+ * on the same frames: it answers -EEXIST, and that ring needs nothing.
+ * Re-registering it in place would work, but Xen 4.17 counts the ring
+ * again (ring_count is incremented on every registration, decremented once
+ * on unregistration) and, for a ring with a partner, adds another entry to
+ * the partner's send list: each checkpoint would eat into the domain's 128
+ * rings for good.  In a new domain (restore, migration) the ring is
+ * unknown and this registers it on the new frames.
+ *
+ * Xen checks its ring limit before it looks for the ring, so -ENOSPC may
+ * hide a ring it still has: drop that one and register it again.  Any
+ * other failure leaves it unknown whether Xen still maps the pages, and
+ * they are freed when the socket closes: unregister (-ENOENT is fine).
+ */
+static int argo_ring_reregister(struct argo_ring *ring, bool *kept)
+{
+	int ret;
+
+	*kept = false;
+	argo_ring_fill_gfns(ring);
+	ret = argo_ring_register(ring, true);
+	if (ret == -EEXIST) {
+		*kept = true;
+		return 0;
+	}
+	if (ret == -ENOSPC) {
+		argo_hc_unregister_ring(ring->aport, ring->partner);
+		ret = argo_ring_register(ring, true);
+	}
+	if (ret)
+		argo_hc_unregister_ring(ring->aport, ring->partner);
+	return ret;
+}
+
 static void argo_resume_work_fn(struct work_struct *work)
 {
 	struct argo_ring *ring, *tmp;
-	int ok = 0, failed = 0;
+	int again = 0, kept = 0, failed = 0;
 	LIST_HEAD(todo);
+	bool still;
 	int ret;
 
 	mutex_lock(&argo_rings_lock);
 	list_for_each_entry(ring, &argo_rings, node) {
-		argo_ring_fill_gfns(ring);
-		ret = argo_ring_register(ring, false);
+		ret = argo_ring_reregister(ring, &still);
 		ring->registered = !ret;
 		if (ret) {
 			failed++;
 			pr_warn("resume: re-registering ring port 0x%x partner %u failed: %d\n",
 				ring->aport, ring->partner, ret);
+		} else if (still) {
+			kept++;
 		} else {
-			ok++;
+			again++;
 		}
 		kref_get(&ring->ref);
 		list_add_tail(&ring->work_node, &todo);
@@ -504,8 +547,8 @@ static void argo_resume_work_fn(struct work_struct *work)
 
 	/* After the rings: xenstore may not answer until it has resumed. */
 	argo_read_domid();
-	pr_info("resume: %d rings registered again, %d failed (domid %u)\n",
-		ok, failed, argo_local_domid());
+	pr_info("resume: %d rings registered again, %d failed, %d still registered (domid %u)\n",
+		again, failed, kept, argo_local_domid());
 
 	list_for_each_entry_safe(ring, tmp, &todo, work_node) {
 		list_del_init(&ring->work_node);

@@ -871,7 +871,14 @@ static void stream_data_ready(struct argo_ring *ring)
 	argo_rx_notify();
 }
 
-/* After save/restore or suspend/resume: connections may be stale. */
+/*
+ * After a resume.  Same domid, ring kept or registered again: connections
+ * go on (a checkpoint, xl save -c, resumes the domain in place and its
+ * peers never noticed); probe them soon, for a peer that died meanwhile.
+ * A new domid (restore, migration): peers address this end by the old
+ * domid, whose rings died with the old domain, so every connection is
+ * over; a listener keeps listening, for new ones.
+ */
 static void stream_ring_resumed(struct argo_ring *ring, int err)
 {
 	struct argo_sring *sr = ring->owner;
