@@ -161,10 +161,10 @@ _image_guest_squashfs() {
 }
 
 # _image_guest_initrd MERGED KVER WORK: the guests' small initramfs for
-# --guest-root squashfs (image/guest-init): busybox with its libraries and
-# the modules that mount the root (xen-blkfront, squashfs, overlay, and what
+# --guest-root squashfs (image/guest-init): busybox with its libraries, the
+# modules that mount the root (xen-blkfront, squashfs, overlay, and what
 # they need), uncompressed so that busybox's insmod loads them on any of the
-# lab's kernels.
+# lab's kernels, and the list of files to read ahead (rootfs_boot_files).
 _image_guest_initrd() {
 	local m=$1 kver=$2 work=$3 b=$3/guest-boot f name lib
 	rm -rf "$b"
@@ -192,6 +192,7 @@ _image_guest_initrd() {
 			grep -q "/$name\.ko\$" "$m/usr/lib/modules/$kver/modules.builtin" 2>/dev/null ||
 			{ log "no $name.ko for $kver in the image: cannot boot guests from squashfs"; return 1; }
 	done
+	rootfs_boot_files "$m" "$kver" >"$b/prefetch" || return 1
 	mknod -m 600 "$b/dev/console" c 5 1
 	(cd "$b" && find . | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$work/in/guest-initrd" ||
 		return 1
