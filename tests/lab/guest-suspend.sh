@@ -177,8 +177,10 @@ stamp "migration done"
 check "$g answers after the migration" wait_guest $g 120
 id3=$(domid $g)
 check "$g has a new domid ($gid -> $id3)" test -n "$id3" -a "$id3" != "$gid"
-# The old domain may take a moment to die.
-gone() { for _ in $(seq 30); do xl list | grep -q -- -- || return 0; sleep 1; done; xl list | sed 's/^/# /'; return 1; }
+# No pv--incoming or pv--migratedaway (names only: states read "-b----");
+# the old domain may take a moment to die.
+left_names() { xl list | awk 'NR > 1 { print $1 }' | grep -- --; }
+gone() { for _ in $(seq 30); do left_names >/dev/null || return 0; sleep 1; done; left_names | sed 's/^/# left: /'; return 1; }
 check "no domain left behind by the migration" gone
 r1=$(resume_lines)
 line=$(last_resume)
