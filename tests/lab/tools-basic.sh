@@ -67,7 +67,10 @@ cat_echo() {
 cat_dgram() {
 	local c=$1 s=$2 cid=$3 sid=$4 spid out
 	port=$((port + 1))
-	on "$s" "argo-cat -u -l -P $cid -w 30 $port" > /tmp/tools-basic.dgram &
+	# The client retries until the listener's ring exists, so its datagram
+	# comes at once; -w 8 then ends the listener 8 s after it (was 30 s:
+	# two minutes of the lab run spent idle over the four pairs).
+	on "$s" "argo-cat -u -l -P $cid -w 8 $port" > /tmp/tools-basic.dgram &
 	spid=$!
 	# A refused datagram is not delivered: retrying until the listener
 	# is bound cannot duplicate it.  The listener's idle clock starts at
@@ -76,7 +79,7 @@ cat_dgram() {
 	on "$c" "$retry; r sh -c 'printf argo-datagram | argo-cat -u $sid $port'"
 	check "argo-cat -u $c -> $s: client exited 0" test $? = 0
 	wait "$spid"
-	check "argo-cat -u $c -> $s: listener ended after -w 30 idle with 0" test $? = 0
+	check "argo-cat -u $c -> $s: listener ended after -w 8 idle with 0" test $? = 0
 	out=$(cat /tmp/tools-basic.dgram)
 	check "argo-cat -u $c -> $s: the datagram arrived ('$out')" test "$out" = argo-datagram
 }
