@@ -351,13 +351,17 @@ static __poll_t argo_dgram_poll(struct argo_sock *sk, struct file *file,
 	struct argo_dgram *d = argo_dgram(sk);
 	struct argo_ring *ring = argo_dgram_ring(d);
 	struct argo_ring_msg msg;
+	__poll_t want_out = poll_requested_events(wait) &
+			    (EPOLLOUT | EPOLLWRNORM);
 	xen_argo_addr_t peer;
 	bool connected;
 	__poll_t mask = 0;
 	int ret;
 
 	poll_wait(file, &sk->wq, wait);
-	poll_wait(file, argo_space_waitq(), wait);
+	/* Every VIRQ wakes the space queue: only for those who would write. */
+	if (want_out)
+		poll_wait(file, argo_space_waitq(), wait);
 
 	if (ring && argo_rx_ready(ring)) {
 		argo_rx_lock(ring);
@@ -372,8 +376,11 @@ static __poll_t argo_dgram_poll(struct argo_sock *sk, struct file *file,
 	mutex_unlock(&d->lock);
 	if (!connected) {
 		mask |= EPOLLOUT | EPOLLWRNORM;
-	} else {
-		/* Asks Xen for a VIRQ when the space is there, if it isn't. */
+	} else if (want_out) {
+		/*
+		 * Asks Xen for a VIRQ when the space is there, if it isn't; a
+		 * hypercall, so not for a reader's poll (one per round trip).
+		 */
 		ret = argo_query_space(&peer, READ_ONCE(d->want_space));
 		if (ret)
 			mask |= EPOLLOUT | EPOLLWRNORM;

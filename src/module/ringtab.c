@@ -6,9 +6,19 @@
  * Implementation notes
  * - One VIRQ (VIRQ_ARGO) for everything: Xen raises it when a message lands
  *   in one of our rings and when space we asked for (notify) frees up in a
- *   peer's ring.  The handler only queues argo_rx_work on an ordered
- *   workqueue; the work bumps argo_space_gen and wakes argo_space_wq (space
- *   waiters re-check), then calls data_ready() of every ring holding data.
+ *   peer's ring; it does not say which.  The handler only queues
+ *   argo_rx_work on an ordered, high-priority workqueue (data_ready() may
+ *   sleep; high priority: the hop to the worker is on every round trip).
+ *   The work first calls data_ready() of every ring holding data, then
+ *   settles the space waiters (below).
+ * - Space waiters (argo_wait_space()) are listed with their destination.
+ *   After a VIRQ the work asks Xen about every distinct destination in ONE
+ *   notify call and wakes only the waiters whose ring now has the space (or
+ *   is gone); the others stay asleep and the same call has re-armed Xen's
+ *   notification for them.  Waking every writer on every VIRQ instead costs
+ *   each of them a query and a failed sendv (two hypercalls) per VIRQ, and
+ *   a VIRQ comes for every message or credit that reaches this domain.
+ *   Pollers sleep on argo_space_wq, woken after every VIRQ if any sleeps.
  * - Rings are reference counted: the table holds one reference, the work
  *   takes one per ring it is about to call, so a ring's memory outlives a
  *   concurrent argo_ring_destroy(); cb_sem makes destroy wait for a running
@@ -30,6 +40,7 @@
 #define pr_fmt(fmt) "argo: " fmt
 
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/mm.h>
@@ -57,9 +68,51 @@ static struct work_struct argo_resume_work;
 static int argo_virq_irq = -1;
 
 static DECLARE_WAIT_QUEUE_HEAD(argo_space_wq);
-static atomic_t argo_space_gen = ATOMIC_INIT(0);
+
+/* A writer sleeping in argo_wait_space(); on its stack. */
+struct argo_space_waiter {
+	struct list_head node;		/* argo_space_waiters */
+	struct task_struct *task;
+	xen_argo_addr_t dst;
+	u32 space;			/* payload bytes it needs */
+	int slot;			/* entry in argo_space_query, or below */
+	bool ready;			/* woken: retry the send */
+};
+
+/* slot: not yet seen by the work; seen, but beyond the query's capacity. */
+#define ARGO_SPACE_SLOT_NEW	(-1)
+#define ARGO_SPACE_SLOT_ALL	(-2)
+/* Distinct destinations asked about in one notify call. */
+#define ARGO_SPACE_QUERY_MAX	16
+
+static DEFINE_SPINLOCK(argo_space_lock);	/* argo_space_waiters */
+static LIST_HEAD(argo_space_waiters);
+
+/* notify's argument: the work's own (ordered workqueue: never concurrent). */
+static struct {
+	u32 nent;
+	u32 pad;
+	struct xen_argo_ring_data_ent ent[ARGO_SPACE_QUERY_MAX];
+} argo_space_query;
+
+/* Event counts since load, for the bench (debugfs argo/stats). */
+static struct {
+	atomic_long_t virqs;
+	atomic_long_t sendv;
+	atomic_long_t sendv_eagain;
+	atomic_long_t space_sleeps;
+	atomic_long_t space_wakeups;
+	atomic_long_t space_queries;
+	atomic_long_t rx_notifies;
+} argo_stats;
 
 static u16 argo_domid = XEN_ARGO_DOMID_ANY;
+
+/* For the bench's comparison: the old way, every waiter on every VIRQ. */
+static bool space_wake_all;
+module_param(space_wake_all, bool, 0644);
+MODULE_PARM_DESC(space_wake_all,
+		 "wake every writer waiting for ring space on every VIRQ instead of asking Xen which destinations have room (for comparisons; default off)");
 
 /* Tries at a random ephemeral port before giving up with -EADDRINUSE. */
 #define ARGO_EPHEMERAL_TRIES	64
@@ -311,7 +364,10 @@ void argo_rx_drop(struct argo_ring *ring, const struct argo_ring_msg *msg)
 
 void argo_rx_notify(void)
 {
-	int ret = argo_hc_notify(NULL);
+	int ret;
+
+	atomic_long_inc(&argo_stats.rx_notifies);
+	ret = argo_hc_notify(NULL);
 
 	if (ret)
 		pr_warn_ratelimited("notify: %d\n", ret);
@@ -347,7 +403,10 @@ ssize_t argo_sendv(u32 src_port, const xen_argo_addr_t *dst,
 	if (total > XEN_ARGO_MAX_RING_SIZE)
 		return -EMSGSIZE;
 
+	atomic_long_inc(&argo_stats.sendv);
 	ret = argo_hc_sendv(&addr, xiov, n, msg_type);
+	if (ret == -EAGAIN)
+		atomic_long_inc(&argo_stats.sendv_eagain);
 	return ret == -ESRCH ? -EHOSTUNREACH : ret;
 }
 
@@ -370,6 +429,7 @@ int argo_query_space(const xen_argo_addr_t *dst, u32 space_required)
 
 	BUILD_BUG_ON(offsetof(struct argo_ring_query, ent) !=
 		     offsetof(struct xen_argo_ring_data, data));
+	atomic_long_inc(&argo_stats.space_queries);
 	ret = argo_hc_notify((struct xen_argo_ring_data *)&q);
 	if (ret)
 		return ret;
@@ -383,30 +443,140 @@ int argo_query_space(const xen_argo_addr_t *dst, u32 space_required)
 int argo_wait_space(const xen_argo_addr_t *dst, u32 space_required,
 		    long *timeo)
 {
-	int gen = atomic_read(&argo_space_gen);
+	struct argo_space_waiter w = {
+		.task = current,
+		.dst = { .aport = dst->aport, .domain_id = dst->domain_id },
+		.space = space_required,
+		.slot = ARGO_SPACE_SLOT_NEW,
+	};
 	long slice, left;
 	int ret;
 
-	ret = argo_query_space(dst, space_required);
-	if (ret < 0)
-		return ret;
-	if (ret > 0)
-		return 0;
-	if (*timeo <= 0)
-		return -ETIMEDOUT;
+	/* Listed before asking: a VIRQ from here on finds us. */
+	spin_lock(&argo_space_lock);
+	list_add_tail(&w.node, &argo_space_waiters);
+	spin_unlock(&argo_space_lock);
 
-	slice = min_t(long, *timeo, ARGO_SPACE_WAIT_SLICE);
-	left = wait_event_interruptible_timeout(argo_space_wq,
-						atomic_read(&argo_space_gen) != gen,
-						slice);
-	if (left < 0)
-		return -ERESTARTSYS;
-	if (*timeo != MAX_SCHEDULE_TIMEOUT) {
-		*timeo -= slice - left;
-		if (*timeo <= 0 && !left)
-			return -ETIMEDOUT;
+	ret = argo_query_space(dst, space_required);
+	if (ret)
+		goto out;		/* space now (1), or an error */
+	if (*timeo <= 0) {
+		ret = -ETIMEDOUT;
+		goto out;
 	}
-	return 0;
+
+	atomic_long_inc(&argo_stats.space_sleeps);
+	slice = min_t(long, *timeo, ARGO_SPACE_WAIT_SLICE);
+	left = slice;
+	for (;;) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (READ_ONCE(w.ready))
+			break;
+		if (signal_pending(current)) {
+			ret = -ERESTARTSYS;
+			break;
+		}
+		if (!left)
+			break;
+		left = schedule_timeout(left);
+	}
+	__set_current_state(TASK_RUNNING);
+	if (!ret && *timeo != MAX_SCHEDULE_TIMEOUT) {
+		*timeo -= slice - left;
+		if (*timeo <= 0 && !left && !READ_ONCE(w.ready))
+			ret = -ETIMEDOUT;
+	}
+out:
+	/* The work touches w only under the lock, while it is listed. */
+	spin_lock(&argo_space_lock);
+	list_del(&w.node);
+	spin_unlock(&argo_space_lock);
+	return ret > 0 ? 0 : ret;
+}
+
+static bool argo_addr_eq(const xen_argo_addr_t *a, const xen_argo_addr_t *b)
+{
+	return a->aport == b->aport && a->domain_id == b->domain_id;
+}
+
+/* Wake a listed waiter (argo_space_lock held). */
+static void argo_space_wake_one(struct argo_space_waiter *w)
+{
+	lockdep_assert_held(&argo_space_lock);
+	WRITE_ONCE(w->ready, true);
+	wake_up_process(w->task);
+	atomic_long_inc(&argo_stats.space_wakeups);
+}
+
+/*
+ * After a VIRQ: one notify call about every destination a writer waits
+ * for; wake those whose ring has the space now, has gone, or cannot ever
+ * take the message (the writer's retry reports it).  Waiters that came
+ * after the snapshot asked Xen themselves.  Rx work only.
+ */
+static void argo_space_settle(void)
+{
+	struct xen_argo_ring_data_ent *ent = argo_space_query.ent;
+	struct argo_space_waiter *w;
+	unsigned int i, n = 0;
+	bool wake;
+	int ret;
+
+	spin_lock(&argo_space_lock);
+	if (READ_ONCE(space_wake_all)) {
+		list_for_each_entry(w, &argo_space_waiters, node)
+			if (!w->ready)
+				argo_space_wake_one(w);
+		spin_unlock(&argo_space_lock);
+		return;
+	}
+	list_for_each_entry(w, &argo_space_waiters, node) {
+		if (w->ready)
+			continue;
+		for (i = 0; i < n; i++)
+			if (argo_addr_eq(&ent[i].ring, &w->dst))
+				break;
+		if (i == ARGO_SPACE_QUERY_MAX) {
+			w->slot = ARGO_SPACE_SLOT_ALL;
+			continue;
+		}
+		if (i == n) {
+			memset(&ent[i], 0, sizeof(ent[i]));
+			ent[i].ring = w->dst;
+			ent[i].space_required = w->space;
+			n++;
+		}
+		/* The smallest need: Xen's next VIRQ comes when it fits. */
+		ent[i].space_required = min(ent[i].space_required, w->space);
+		w->slot = i;
+	}
+	spin_unlock(&argo_space_lock);
+	if (!n)
+		return;
+
+	argo_space_query.nent = n;
+	atomic_long_inc(&argo_stats.space_queries);
+	ret = argo_hc_notify((struct xen_argo_ring_data *)&argo_space_query);
+	if (ret)
+		pr_warn_ratelimited("space query: %d\n", ret);
+
+	spin_lock(&argo_space_lock);
+	list_for_each_entry(w, &argo_space_waiters, node) {
+		if (w->ready || w->slot == ARGO_SPACE_SLOT_NEW)
+			continue;
+		if (ret || w->slot == ARGO_SPACE_SLOT_ALL) {
+			wake = true;
+		} else {
+			u16 flags = ent[w->slot].flags;
+
+			wake = !(flags & XEN_ARGO_RING_EXISTS) ||
+			       (flags & (XEN_ARGO_RING_SUFFICIENT |
+					 XEN_ARGO_RING_EMSGSIZE));
+		}
+		if (wake)
+			argo_space_wake_one(w);
+	}
+	spin_unlock(&argo_space_lock);
 }
 
 wait_queue_head_t *argo_space_waitq(void)
@@ -441,9 +611,7 @@ static void argo_rx_work_fn(struct work_struct *work)
 	struct argo_ring *ring, *tmp;
 	LIST_HEAD(todo);
 
-	atomic_inc(&argo_space_gen);
-	wake_up_interruptible_all(&argo_space_wq);
-
+	/* Data first: a reader's wakeup is on the round trip's path. */
 	argo_rings_snapshot(&todo, true);
 	list_for_each_entry_safe(ring, tmp, &todo, work_node) {
 		list_del_init(&ring->work_node);
@@ -453,10 +621,16 @@ static void argo_rx_work_fn(struct work_struct *work)
 		up_read(&ring->cb_sem);
 		argo_ring_put(ring);
 	}
+
+	argo_space_settle();
+	/* Pollers for POLLOUT re-ask Xen themselves. */
+	if (wq_has_sleeper(&argo_space_wq))
+		wake_up_interruptible_all(&argo_space_wq);
 }
 
 static irqreturn_t argo_virq_handler(int irq, void *dev_id)
 {
+	atomic_long_inc(&argo_stats.virqs);
 	queue_work(argo_wq, &argo_rx_work);
 	return IRQ_HANDLED;
 }
@@ -605,6 +779,18 @@ void argo_rings_show(struct seq_file *m)
 	mutex_unlock(&argo_rings_lock);
 }
 
+void argo_ringtab_stats_show(struct seq_file *m)
+{
+	seq_printf(m, "virqs %ld\nsendv %ld\nsendv_eagain %ld\nspace_sleeps %ld\nspace_wakeups %ld\nspace_queries %ld\nrx_notifies %ld\n",
+		   atomic_long_read(&argo_stats.virqs),
+		   atomic_long_read(&argo_stats.sendv),
+		   atomic_long_read(&argo_stats.sendv_eagain),
+		   atomic_long_read(&argo_stats.space_sleeps),
+		   atomic_long_read(&argo_stats.space_wakeups),
+		   atomic_long_read(&argo_stats.space_queries),
+		   atomic_long_read(&argo_stats.rx_notifies));
+}
+
 /* ---- Init/exit ------------------------------------------------------------ */
 
 int argo_ringtab_init(void)
@@ -613,7 +799,7 @@ int argo_ringtab_init(void)
 
 	argo_read_domid();
 
-	argo_wq = alloc_ordered_workqueue("argo", 0);
+	argo_wq = alloc_ordered_workqueue("argo", WQ_HIGHPRI);
 	if (!argo_wq)
 		return -ENOMEM;
 	INIT_WORK(&argo_rx_work, argo_rx_work_fn);

@@ -21,7 +21,8 @@
  * - Senders call argo_sendv() (kernel buffers; Xen copies them into the
  *   destination ring).  It returns -EAGAIN when the destination ring lacks
  *   space; argo_wait_space() then asks Xen for a VIRQ once space_required
- *   bytes are free and sleeps until a VIRQ arrives, a signal, or the timeout.
+ *   bytes are free and sleeps until that destination has the space (the
+ *   VIRQ work checks), a signal, or the timeout.
  *   Pollers add argo_space_waitq() to their poll table to be woken likewise.
  *
  * Locks: argo_rings_lock (ringtab.c, a mutex) protects the table and every
@@ -186,7 +187,7 @@ int argo_wait_space(const xen_argo_addr_t *dst, u32 space_required,
  */
 int argo_query_space(const xen_argo_addr_t *dst, u32 space_required);
 
-/* Woken after every VIRQ (space may have been freed anywhere). */
+/* Pollers' queue, woken after every VIRQ (space may have been freed). */
 wait_queue_head_t *argo_space_waitq(void);
 
 /* This domain's id (0 in dom0; re-read after resume). */
@@ -195,6 +196,8 @@ u16 argo_local_domid(void);
 /* Counters for the admin listing and leak checks. */
 int argo_rings_live(void);
 void argo_rings_show(struct seq_file *m);
+/* Event counts since load (VIRQs, hypercalls, space waits), one per line. */
+void argo_ringtab_stats_show(struct seq_file *m);
 
 /* Module init/exit: table, VIRQ binding, resume notifier. */
 int argo_ringtab_init(void);

@@ -95,11 +95,16 @@
 #include "sock.h"
 #include "stream.h"
 
-/* Our receive window per connection (bytes), advertised in SYN/ACK. */
-static unsigned int stream_window = 256 * 1024;
+/*
+ * Our receive window per connection (bytes), advertised in SYN/ACK: also
+ * the most a connection queues for a reader that does not read, so it is
+ * kernel memory times the number of connections.  A CREDIT goes back
+ * every half window: the window sets how much data one round trip moves.
+ */
+static unsigned int stream_window = 512 * 1024;
 module_param(stream_window, uint, 0644);
 MODULE_PARM_DESC(stream_window,
-		 "stream receive window per connection in bytes (default 262144)");
+		 "stream receive window per connection in bytes (default 524288)");
 
 /* Testing only: root may send raw messages through debugfs. */
 static bool stream_inject;
@@ -232,6 +237,14 @@ static DECLARE_DELAYED_WORK(argo_pend_work, argo_pend_work_fn);
 static DECLARE_DELAYED_WORK(argo_probe_work, argo_probe_work_fn);
 
 static atomic_t argo_nstreams = ATOMIC_INIT(0);
+
+/* Message counts since load, for the bench (debugfs argo/stats). */
+static struct {
+	atomic_long_t data_sent;
+	atomic_long_t data_rx;
+	atomic_long_t credits_sent;
+	atomic_long_t ctrl_deferred;
+} argo_stream_stats;
 
 static inline struct argo_stream *argo_stream(struct argo_sock *sk)
 {
@@ -434,7 +447,7 @@ static struct argo_stream *stream_alloc(void)
 	INIT_LIST_HEAD(&st->pend_node);
 	INIT_LIST_HEAD(&st->conn_node);
 	INIT_LIST_HEAD(&st->rxq);
-	st->ring_size = ARGO_DEFAULT_RING_SIZE;
+	st->ring_size = ARGO_STREAM_RING_SIZE;
 	st->max_msg = ARGO_STREAM_MSG_MAX;
 	st->last_rx = jiffies;
 	st->last_probe = jiffies;
@@ -599,6 +612,8 @@ static int stream_flush_ctrl(struct argo_stream *st)
 			st->pend &= ~bit;
 			if (bit == ARGO_PEND_CREDIT || bit == ARGO_PEND_PROBE)
 				argo_proto_credit_sent(&st->pc, buf);
+			if (bit == ARGO_PEND_CREDIT)
+				atomic_long_inc(&argo_stream_stats.credits_sent);
 			sent = true;
 			ret = 0;
 		} else if (ret == -EAGAIN) {
@@ -627,8 +642,10 @@ static int stream_flush_ctrl(struct argo_stream *st)
 			break;
 	}
 	mutex_unlock(&st->ctrl_lock);
-	if (again)
+	if (again) {
+		atomic_long_inc(&argo_stream_stats.ctrl_deferred);
 		pend_queue(st);
+	}
 	if (sent)
 		argo_stream_wake(st);
 	return ret;
@@ -819,6 +836,7 @@ static void stream_rx_msg(struct argo_sring *sr, struct argo_ring *ring,
 	spin_unlock(&st->slock);
 
 	if (act & ARGO_ACT_DELIVER) {
+		atomic_long_inc(&argo_stream_stats.data_rx);
 		atomic64_add(pkt->data_len, &st->sk.rx_bytes);
 		atomic64_inc(&st->sk.rx_msgs);
 	}
@@ -1450,6 +1468,7 @@ retry:
 			spin_unlock(&st->slock);
 		} else {
 			sent += n;
+			atomic_long_inc(&argo_stream_stats.data_sent);
 			atomic64_add(n, &sk->tx_bytes);
 			atomic64_inc(&sk->tx_msgs);
 			continue;
@@ -1801,6 +1820,21 @@ static const struct file_operations stream_inject_fops = {
 
 static struct dentry *stream_inject_file;
 
+/* debugfs argo/stats: "name value" lines, ringtab's then the streams'. */
+static int argo_stats_show(struct seq_file *m, void *v)
+{
+	argo_ringtab_stats_show(m);
+	seq_printf(m, "stream_data_sent %ld\nstream_data_rx %ld\nstream_credits_sent %ld\nstream_ctrl_deferred %ld\n",
+		   atomic_long_read(&argo_stream_stats.data_sent),
+		   atomic_long_read(&argo_stream_stats.data_rx),
+		   atomic_long_read(&argo_stream_stats.credits_sent),
+		   atomic_long_read(&argo_stream_stats.ctrl_deferred));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(argo_stats);
+
+static struct dentry *argo_stats_file;
+
 /* ---- Module init/exit ---------------------------------------------------- */
 
 /* After argo_admin_init(), which makes the debugfs directory. */
@@ -1828,6 +1862,8 @@ int argo_stream_init(void)
 		stream_inject_file = debugfs_create_file("stream_inject", 0200,
 							 dir, NULL,
 							 &stream_inject_fops);
+		argo_stats_file = debugfs_create_file("stats", 0444, dir, NULL,
+						      &argo_stats_fops);
 		dput(dir);
 	}
 	pr_debug("stream: %zu bytes per socket, window %u\n",
@@ -1842,6 +1878,8 @@ void argo_stream_exit(void)
 
 	debugfs_remove(stream_inject_file);
 	stream_inject_file = NULL;
+	debugfs_remove(argo_stats_file);
+	argo_stats_file = NULL;
 	/* Every file is closed; only owed FIN/RSTs may remain: drop them. */
 	cancel_delayed_work_sync(&argo_probe_work);
 	cancel_delayed_work_sync(&argo_pend_work);
