@@ -1191,17 +1191,20 @@ static int cmd_hostile(void)
 {
 	uint32_t port = next_port++, cport, conid, bogus[2];
 	unsigned char junk[64], big[5000];
-	int lfd, c, s, c2, s2 = -1, i, ok_all;
+	int lfd, c, s, c2, s2 = -1, i, ok_all, saved_window;
 	char buf[16];
 	long id;
 
 	signal(SIGPIPE, SIG_IGN);
 	me = self_domid();
 	lfd = s_listen(port, ARGO_DOMID_ANY, 8);
-	/* A small window, so that overrunning it fits in one message. */
+	/* A small window, so that overrunning it fits in one message; the
+	 * module's own value is restored for the scripts that follow.
+	 */
+	saved_window = window_size();
 	t_ok(!set_window(4096), "stream_window set to 4096 for this test");
 	pair(lfd, port, &c, &s);
-	set_window(262144);
+	set_window(saved_window);
 	cport = argo_name(c).aport;
 	id = conid_of(port, cport);
 	t_ok(id >= 0, "found the connection's conid in debugfs (0x%lx)", id);
