@@ -4,6 +4,9 @@
  *   /sys/kernel/debug/argo/rings     one line per registered ring
  *   /sys/kernel/debug/argo/sockets   one line per open socket
  *   /sys/kernel/debug/argo/counters  "rings N" and "sockets N"
+ *   /sys/kernel/debug/argo/stats     event counts since load (VIRQs,
+ *                                    hypercalls, space waits, stream
+ *                                    messages), "name value" per line
  */
 #define pr_fmt(fmt) "argo: " fmt
 
@@ -12,6 +15,7 @@
 #include "admin.h"
 #include "ringtab.h"
 #include "sock.h"
+#include "stream.h"
 
 static struct dentry *argo_debugfs;
 
@@ -37,6 +41,14 @@ static int counters_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(counters);
 
+static int stats_show(struct seq_file *m, void *v)
+{
+	argo_ringtab_stats_show(m);
+	argo_stream_stats_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
 int argo_admin_init(void)
 {
 	/* debugfs failures are not fatal (and the API hides them). */
@@ -46,6 +58,7 @@ int argo_admin_init(void)
 			    &sockets_fops);
 	debugfs_create_file("counters", 0444, argo_debugfs, NULL,
 			    &counters_fops);
+	debugfs_create_file("stats", 0444, argo_debugfs, NULL, &stats_fops);
 	return 0;
 }
 

@@ -1820,20 +1820,14 @@ static const struct file_operations stream_inject_fops = {
 
 static struct dentry *stream_inject_file;
 
-/* debugfs argo/stats: "name value" lines, ringtab's then the streams'. */
-static int argo_stats_show(struct seq_file *m, void *v)
+void argo_stream_stats_show(struct seq_file *m)
 {
-	argo_ringtab_stats_show(m);
 	seq_printf(m, "stream_data_sent %ld\nstream_data_rx %ld\nstream_credits_sent %ld\nstream_ctrl_deferred %ld\n",
 		   atomic_long_read(&argo_stream_stats.data_sent),
 		   atomic_long_read(&argo_stream_stats.data_rx),
 		   atomic_long_read(&argo_stream_stats.credits_sent),
 		   atomic_long_read(&argo_stream_stats.ctrl_deferred));
-	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(argo_stats);
-
-static struct dentry *argo_stats_file;
 
 /* ---- Module init/exit ---------------------------------------------------- */
 
@@ -1862,8 +1856,6 @@ int argo_stream_init(void)
 		stream_inject_file = debugfs_create_file("stream_inject", 0200,
 							 dir, NULL,
 							 &stream_inject_fops);
-		argo_stats_file = debugfs_create_file("stats", 0444, dir, NULL,
-						      &argo_stats_fops);
 		dput(dir);
 	}
 	pr_debug("stream: %zu bytes per socket, window %u\n",
@@ -1878,8 +1870,6 @@ void argo_stream_exit(void)
 
 	debugfs_remove(stream_inject_file);
 	stream_inject_file = NULL;
-	debugfs_remove(argo_stats_file);
-	argo_stats_file = NULL;
 	/* Every file is closed; only owed FIN/RSTs may remain: drop them. */
 	cancel_delayed_work_sync(&argo_probe_work);
 	cancel_delayed_work_sync(&argo_pend_work);

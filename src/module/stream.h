@@ -12,7 +12,11 @@
 
 #include "sock.h"
 
+struct seq_file;
+
 int argo_stream_init(void);
 void argo_stream_exit(void);
+/* Message counts since load, one "name value" per line (debugfs stats). */
+void argo_stream_stats_show(struct seq_file *m);
 
 #endif /* ARGO_STREAM_H */

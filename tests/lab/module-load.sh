@@ -21,6 +21,10 @@ alias_ok() { modinfo -F alias argo | grep -qx xen-argo; }
 mode660() { test -c "$1" && [ "$(stat -c %a "$1")" = 660 ]; }
 devices_660() { mode660 /dev/argo_dgram && mode660 /dev/argo_stream; }
 listings_readable() { cat /sys/kernel/debug/argo/rings /sys/kernel/debug/argo/sockets >/dev/null; }
+stats_listed() {
+	grep -q "^virqs [0-9]" /sys/kernel/debug/argo/stats &&
+		grep -q "^stream_data_sent [0-9]" /sys/kernel/debug/argo/stats
+}
 devices_gone() { ! test -e /dev/argo_dgram && ! test -e /dev/argo_stream; }
 load_message() { dmesg | grep -q "argo: Argo sockets ready"; }
 no_argo_errors() {
@@ -34,6 +38,7 @@ t "/dev/argo_dgram and /dev/argo_stream are char devices, mode 0660" devices_660
 c=$(counters)
 t "debugfs counters: no rings, no sockets ($c)" has "$c" "rings 0 sockets 0"
 t "debugfs rings and sockets listings readable" listings_readable
+t "debugfs stats lists ring and stream event counts" stats_listed
 exec 3<>/dev/argo_dgram
 c=$(counters)
 exec 3>&-
