@@ -40,7 +40,6 @@
 #define pr_fmt(fmt) "argo: " fmt
 
 #include <linux/kernel.h>
-#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <linux/mm.h>
@@ -107,12 +106,6 @@ static struct {
 } argo_stats;
 
 static u16 argo_domid = XEN_ARGO_DOMID_ANY;
-
-/* For the bench's comparison: the old way, every waiter on every VIRQ. */
-static bool space_wake_all;
-module_param(space_wake_all, bool, 0644);
-MODULE_PARM_DESC(space_wake_all,
-		 "wake every writer waiting for ring space on every VIRQ instead of asking Xen which destinations have room (for comparisons; default off)");
 
 /* Tries at a random ephemeral port before giving up with -EADDRINUSE. */
 #define ARGO_EPHEMERAL_TRIES	64
@@ -523,13 +516,6 @@ static void argo_space_settle(void)
 	int ret;
 
 	spin_lock(&argo_space_lock);
-	if (READ_ONCE(space_wake_all)) {
-		list_for_each_entry(w, &argo_space_waiters, node)
-			if (!w->ready)
-				argo_space_wake_one(w);
-		spin_unlock(&argo_space_lock);
-		return;
-	}
 	list_for_each_entry(w, &argo_space_waiters, node) {
 		if (w->ready)
 			continue;

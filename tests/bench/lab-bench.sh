@@ -143,25 +143,6 @@ for rw in "262144 1048576" "1048576 262144"; do
 done
 on "$A" "echo $W0 >/sys/module/argo/parameters/stream_window"
 
-# Writers waiting for ring space: woken only when Xen says their destination
-# has room (the module's default) or all on every VIRQ (the old way).
-WAKE=/sys/module/argo/parameters/space_wake_all
-if [ -w "$WAKE" ]; then
-	phase "space waiters: by destination vs all"
-	for rep in $(seq 1 "$REPS"); do
-		for all in 0 1; do
-			echo "$all" >"$WAKE"
-			argo_stream "dom0-$A" "${DOM[$A]}" 7100 65536 8 "$SECS" "$rep" "wake_all=$all" |
-				sed 's/^RAW,argo,/RAW,argo-ab,/'
-			argo_stream "dom0-$A" "${DOM[$A]}" 7100 16384 100 "$SECS" "$rep" "wake_all=$all" |
-				sed 's/^RAW,argo,/RAW,argo-ab,/'
-		done
-	done
-	echo 0 >"$WAKE"
-else
-	note "no $WAKE: the A/B of space wakeups is skipped"
-fi
-
 phase "connection count"
 for n in $CONNS; do
 	for rep in $(seq 1 "$REPS"); do
