@@ -160,6 +160,15 @@ def client(addr, port):
         data, src = str(x).encode(), None
     ok(data == b"datagram" and src == udst,
        "UDP: reply %r from %s" % (data, src))
+    # sendmsg/recvmsg (Python calls libc's own): two iovecs, one datagram.
+    try:
+        sent = u.sendmsg([b"gather-", b"ed"], [], 0, udst)
+        data, _, _, src = u.recvmsg(100)
+    except OSError as x:
+        sent, data, src = -1, str(x).encode(), None
+    ok(sent == 9 and data == b"gather-ed" and src == udst,
+       "UDP sendmsg of 2 iovecs, recvmsg: sent %d, reply %r from %s" %
+       (sent, data, src))
     u.close()
     print("1..%d" % n)
     return 1 if failed else 0
